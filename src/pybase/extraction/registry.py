@@ -1,0 +1,45 @@
+"""Extractor registry keyed by format name.
+
+Entries are ``"module:Class"`` strings so that importing the registry imports no format
+library; the module is imported the first time a file of that format is extracted. An
+unknown format fails with one clear code (``unsupported_format``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from pybase.errors import UnsupportedFormatError
+
+if TYPE_CHECKING:
+    from pybase.extraction.base import Extractor
+
+__all__ = ["EXTRACTORS", "get_extractor", "register"]
+
+EXTRACTORS: dict[str, str] = {
+    "pdf": "pybase.extraction.pdf:PdfExtractor",
+    "dxf": "pybase.extraction.dxf:DxfExtractor",
+    "ifc": "pybase.extraction.ifc:IfcExtractor",
+    "step": "pybase.extraction.step:StepExtractor",
+}
+
+
+def register(fmt: str, target: str) -> None:
+    """Register (or replace) the extractor for ``fmt`` as a ``"module:Class"`` string."""
+    EXTRACTORS[fmt] = target
+
+
+def get_extractor(fmt: str) -> Extractor:
+    """Instantiate the extractor registered for ``fmt``.
+
+    Raises:
+        UnsupportedFormatError: no extractor is registered for ``fmt``.
+    """
+    target = EXTRACTORS.get(fmt)
+    if target is None:
+        raise UnsupportedFormatError(f"no extractor for format {fmt!r}")
+    module_name, _, class_name = target.partition(":")
+    module = importlib.import_module(module_name)
+    extractor: Extractor = getattr(module, class_name)()
+    return extractor

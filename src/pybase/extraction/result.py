@@ -1,0 +1,335 @@
+"""The ``ExtractionResult`` schema: what every extractor returns, versioned and JSON-ready.
+
+One shape for all formats. Sections that a format does not have stay empty (``[]``/``None``),
+so downstream code can read ``result.title_block`` or ``result.bom`` without caring which
+format or engine produced them.
+
+Units: every physical value is a :class:`Quantity` (``value`` + ``unit``), never a bare
+float. Length units use the names in :data:`LENGTH_UNITS` (``"mm"``, ``"inch"``, ``"m"`` ...);
+areas and volumes append ``2``/``3`` (``"mm2"``, ``"m3"``). ``result.units.length`` says which
+length unit the source file itself declares.
+
+Bump :data:`SCHEMA_VERSION` (semver) whenever a field changes meaning or is removed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "LENGTH_UNITS",
+    "SCHEMA_VERSION",
+    "AssemblyNode",
+    "BlockDefinition",
+    "BlockReference",
+    "BomLine",
+    "BoundingBox",
+    "Dimension",
+    "ExtractionResult",
+    "IfcElement",
+    "Issue",
+    "Layer",
+    "Page",
+    "PartProperties",
+    "Quantity",
+    "SourceInfo",
+    "SpatialNode",
+    "Table",
+    "TextItem",
+    "TitleBlock",
+    "Units",
+]
+
+SCHEMA_VERSION = "1.0.0"
+
+#: Canonical length-unit names used in results (DXF $INSUNITS, IFC SI prefixes and
+#: conversion-based units, STEP SI_UNIT/CONVERSION_BASED_UNIT all map onto these).
+LENGTH_UNITS: tuple[str, ...] = (
+    "unitless", "inch", "foot", "mile", "mm", "cm", "m", "km", "microinch", "mil", "yard",
+    "angstrom", "nm", "um", "dm", "dam", "hm", "Gm", "au", "ly", "pc", "us_survey_foot",
+)
+
+Format = Literal["pdf", "dxf", "ifc", "step"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Quantity(_Model):
+    """A number with its unit, e.g. ``Quantity(value=12.5, unit="mm")`` or
+    ``Quantity(value=3.2, unit="m2")``."""
+
+    value: float
+    unit: str
+
+
+class BoundingBox(_Model):
+    """Axis-aligned box; coordinates in ``unit`` (a length unit name)."""
+
+    min: tuple[float, ...]
+    max: tuple[float, ...]
+    unit: str
+
+
+class Issue(_Model):
+    """A recoverable oddity found while reading the file (the file was still read).
+
+    ``code`` is stable and snake_case (e.g. ``no_text_layer``, ``dxf_recovered``,
+    ``geometry_unavailable``); ``location`` says where (``"page 3"``, ``"layout Sheet 1"``,
+    ``"#1234"``).
+    """
+
+    code: str
+    message: str
+    severity: Literal["info", "warning", "error"] = "warning"
+    location: str | None = None
+
+
+class SourceInfo(_Model):
+    """The file that was read."""
+
+    name: str
+    sha256: str
+    bytes: int
+    format: Format
+    format_version: str | None = Field(
+        None, description="DXF $ACADVER (AC1027), PDF version (1.7), IFC schema (IFC4X3), "
+        "STEP application protocol (AP214)"
+    )
+    schema_identifier: str | None = Field(
+        None, description="raw schema name, e.g. STEP FILE_SCHEMA or IFC FILE_SCHEMA"
+    )
+
+
+class Units(_Model):
+    """Units declared by the file. ``length`` is a name from LENGTH_UNITS, or None when the file
+    declares none (DXF without $INSUNITS, PDF)."""
+
+    length: str | None = None
+    area: str | None = None
+    volume: str | None = None
+    angle: str | None = None
+    mass: str | None = None
+    source: str | None = Field(None, description="where the unit came from, e.g. '$INSUNITS=4'")
+
+
+class TitleBlock(_Model):
+    """Title-block facts (ISO 7200 field names where one exists). ``fields`` keeps every raw
+    label -> value pair that was found; the named attributes are the normalised subset."""
+
+    part_number: str | None = None
+    title: str | None = None
+    revision: str | None = None
+    material: str | None = None
+    scale: str | None = None
+    sheet: str | None = None
+    drawn_by: str | None = None
+    checked_by: str | None = None
+    approved_by: str | None = None
+    date: str | None = None
+    weight: Quantity | None = None
+    fields: dict[str, str] = Field(default_factory=dict)
+    source: str | None = Field(None, description="where it was found, e.g. 'INSERT 11x17 in Sheet 1'")
+
+
+class Dimension(_Model):
+    """A dimension as drawn. ``measured`` is the geometric value (DXF), ``text`` what the drawing
+    displays (override or rendered). Lengths in ``unit``; angles in degrees."""
+
+    kind: str = Field(description="linear, aligned, angular, angular3p, diameter, radius, ordinate, "
+                      "arc_length, large_radial, unknown")
+    measured: float | None = None
+    text: str | None = None
+    unit: str | None = None
+    upper_deviation: float | None = None
+    lower_deviation: float | None = None
+    layer: str | None = None
+    layout: str | None = None
+    page: int | None = None
+
+
+class Table(_Model):
+    """A table: ``header`` + ``rows`` of cell strings (None for an empty cell). ``bbox`` is
+    (x0, top, x1, bottom) in PDF points from the page's top-left, or drawing units for DXF."""
+
+    page: int | None = None
+    layout: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    header: list[str | None] = Field(default_factory=list)
+    rows: list[list[str | None]] = Field(default_factory=list)
+    title: str | None = None
+
+
+class BomLine(_Model):
+    """One line of a bill of materials, whatever the source (parts list, ATTRIBs, STEP)."""
+
+    item: str | None = None
+    part_number: str | None = None
+    description: str | None = None
+    quantity: float | None = None
+    unit: str | None = None
+    material: str | None = None
+    parent: str | None = None
+    source: str | None = None
+
+
+class TextItem(_Model):
+    """A piece of text as plain text (formatting codes removed). ``kind`` is the DXF entity type
+    (TEXT, MTEXT, ATTRIB) or ``page`` for PDF. ``position`` in drawing units / PDF points."""
+
+    text: str
+    kind: str
+    layer: str | None = None
+    layout: str | None = None
+    page: int | None = None
+    position: tuple[float, ...] | None = None
+    height: float | None = None
+
+
+class Layer(_Model):
+    """A DXF layer (LAYER table entry)."""
+
+    name: str
+    color: int | None = Field(None, description="ACI colour number 1..255")
+    true_color: str | None = Field(None, description="#rrggbb when set")
+    linetype: str | None = None
+    on: bool = True
+    frozen: bool = False
+    locked: bool = False
+    entity_count: int = 0
+
+
+class BlockDefinition(_Model):
+    """A DXF BLOCK with how often it is inserted (INSERT count over all layouts)."""
+
+    name: str
+    insert_count: int = 0
+    attribute_tags: list[str] = Field(default_factory=list, description="ATTDEF tags")
+    entity_count: int = 0
+
+
+class BlockReference(_Model):
+    """An INSERT that carries ATTRIBs: ``attributes`` maps ATTRIB tag -> value."""
+
+    block: str
+    layout: str
+    attributes: dict[str, str] = Field(default_factory=dict)
+    position: tuple[float, ...] | None = None
+    handle: str | None = None
+
+
+class Page(_Model):
+    """One PDF page. Sizes in PDF points (1/72 inch), ``rotation`` in degrees (/Rotate)."""
+
+    number: int
+    width: float
+    height: float
+    rotation: int = 0
+    char_count: int = 0
+    image_count: int = 0
+    text: str = ""
+
+
+class SpatialNode(_Model):
+    """A node of the IFC spatial structure (IfcProject/IfcSite/IfcBuilding/IfcBuildingStorey/
+    IfcSpace...). ``elevation`` in the model's length unit. ``elements`` holds the GlobalIds of
+    the elements contained in it (IfcRelContainedInSpatialStructure)."""
+
+    global_id: str
+    ifc_class: str
+    name: str | None = None
+    long_name: str | None = None
+    elevation: Quantity | None = None
+    elements: list[str] = Field(default_factory=list)
+    children: list[SpatialNode] = Field(default_factory=list)
+
+
+class IfcElement(_Model):
+    """An IfcElement (or IfcElementType). ``psets``/``qsets`` map set name -> property name ->
+    value; quantity values are :class:`Quantity` dicts when they carry a unit."""
+
+    global_id: str
+    ifc_class: str
+    name: str | None = None
+    object_type: str | None = None
+    predefined_type: str | None = None
+    tag: str | None = None
+    storey: str | None = Field(None, description="name of the containing IfcBuildingStorey")
+    type_name: str | None = None
+    type_class: str | None = None
+    materials: list[str] = Field(default_factory=list)
+    psets: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    qsets: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    parent: str | None = Field(None, description="GlobalId of the aggregating element, if any")
+
+
+class PartProperties(_Model):
+    """Mass properties of one STEP part (solid shape), in the file's length unit."""
+
+    volume: Quantity | None = None
+    surface_area: Quantity | None = None
+    bounding_box: BoundingBox | None = None
+    center_of_mass: tuple[float, float, float] | None = None
+    center_of_mass_unit: str | None = None
+    solid_count: int = 0
+    face_count: int = 0
+    color: str | None = Field(None, description="#rrggbb when the file gives one")
+
+
+class AssemblyNode(_Model):
+    """A node of a STEP assembly tree: a PRODUCT and its component occurrences
+    (NEXT_ASSEMBLY_USAGE_OCCURRENCE). ``quantity`` is how many times this product is used
+    under its parent; ``properties`` is set for parts with geometry."""
+
+    name: str
+    product_id: str | None = None
+    quantity: int = 1
+    is_assembly: bool = False
+    properties: PartProperties | None = None
+    children: list[AssemblyNode] = Field(default_factory=list)
+
+
+class ExtractionResult(_Model):
+    """Everything read from one file. See the module docstring for units."""
+
+    schema_version: str = SCHEMA_VERSION
+    source: SourceInfo
+    units: Units = Field(default_factory=Units)
+    metadata: dict[str, Any] = Field(
+        default_factory=dict,
+        description="document-level facts: PDF info dict, DXF header variables, STEP "
+        "FILE_NAME/FILE_DESCRIPTION, IFC header and project name",
+    )
+    title_block: TitleBlock | None = None
+    dimensions: list[Dimension] = Field(default_factory=list)
+    gdt: list[dict[str, Any]] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    bom: list[BomLine] = Field(default_factory=list)
+    text: list[TextItem] = Field(default_factory=list)
+    pages: list[Page] = Field(default_factory=list)
+    layers: list[Layer] = Field(default_factory=list)
+    blocks: list[BlockDefinition] = Field(default_factory=list)
+    block_references: list[BlockReference] = Field(default_factory=list)
+    spatial_structure: SpatialNode | None = None
+    elements: list[IfcElement] = Field(default_factory=list)
+    assembly: list[AssemblyNode] = Field(
+        default_factory=list, description="STEP: root products (free shapes) of the assembly tree"
+    )
+    bom_flat: dict[str, int] = Field(
+        default_factory=dict, description="STEP: product name -> total quantity in the tree"
+    )
+    issues: list[Issue] = Field(default_factory=list)
+    stats: dict[str, Any] = Field(
+        default_factory=dict,
+        description="counts, e.g. entity_counts (DXF type -> n), class_counts (IFC class -> n), "
+        "extents, page_count",
+    )
+
+    def summary(self) -> str:
+        """One short human line of the key facts (part number, counts), for CLI tables."""
+        from pybase.extraction.summary import summarize
+
+        return summarize(self)
