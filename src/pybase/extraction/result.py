@@ -47,8 +47,28 @@ SCHEMA_VERSION = "1.0.0"
 #: Canonical length-unit names used in results (DXF $INSUNITS, IFC SI prefixes and
 #: conversion-based units, STEP SI_UNIT/CONVERSION_BASED_UNIT all map onto these).
 LENGTH_UNITS: tuple[str, ...] = (
-    "unitless", "inch", "foot", "mile", "mm", "cm", "m", "km", "microinch", "mil", "yard",
-    "angstrom", "nm", "um", "dm", "dam", "hm", "Gm", "au", "ly", "pc", "us_survey_foot",
+    "unitless",
+    "inch",
+    "foot",
+    "mile",
+    "mm",
+    "cm",
+    "m",
+    "km",
+    "microinch",
+    "mil",
+    "yard",
+    "angstrom",
+    "nm",
+    "um",
+    "dm",
+    "dam",
+    "hm",
+    "Gm",
+    "au",
+    "ly",
+    "pc",
+    "us_survey_foot",
 )
 
 Format = Literal["pdf", "dxf", "ifc", "step"]
@@ -96,8 +116,9 @@ class SourceInfo(_Model):
     bytes: int
     format: Format
     format_version: str | None = Field(
-        None, description="DXF $ACADVER (AC1027), PDF version (1.7), IFC schema (IFC4X3), "
-        "STEP application protocol (AP214)"
+        None,
+        description="DXF $ACADVER (AC1027), PDF version (1.7), IFC schema (IFC4X3), "
+        "STEP application protocol (AP214)",
     )
     schema_identifier: str | None = Field(
         None, description="raw schema name, e.g. STEP FILE_SCHEMA or IFC FILE_SCHEMA"
@@ -132,15 +153,19 @@ class TitleBlock(_Model):
     date: str | None = None
     weight: Quantity | None = None
     fields: dict[str, str] = Field(default_factory=dict)
-    source: str | None = Field(None, description="where it was found, e.g. 'INSERT 11x17 in Sheet 1'")
+    source: str | None = Field(
+        None, description="where it was found, e.g. 'INSERT 11x17 in Sheet 1'"
+    )
 
 
 class Dimension(_Model):
     """A dimension as drawn. ``measured`` is the geometric value (DXF), ``text`` what the drawing
     displays (override or rendered). Lengths in ``unit``; angles in degrees."""
 
-    kind: str = Field(description="linear, aligned, angular, angular3p, diameter, radius, ordinate, "
-                      "arc_length, large_radial, unknown")
+    kind: str = Field(
+        description="linear, aligned, angular, angular3p, diameter, radius, ordinate, "
+        "arc_length, large_radial, unknown"
+    )
     measured: float | None = None
     text: str | None = None
     unit: str | None = None

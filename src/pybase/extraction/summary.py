@@ -43,10 +43,9 @@ def summarize(result: ExtractionResult) -> str:
         counts = result.stats.get("class_counts", {})
         for cls in sorted(counts, key=lambda c: -counts[c])[:3]:
             parts.append(f"{counts[cls]} {cls}")
-    elif fmt == "step":
-        if result.bom_flat:
-            parts.append(_plural(len(result.bom_flat), "product"))
-            parts.append(_plural(sum(result.bom_flat.values()), "instance"))
+    elif fmt == "step" and result.bom_flat:
+        parts.append(_plural(len(result.bom_flat), "product"))
+        parts.append(_plural(sum(result.bom_flat.values()), "instance"))
     if result.issues:
         parts.append(_plural(len(result.issues), "issue"))
     return " · ".join(parts)

@@ -1,0 +1,234 @@
+"""``pybase extract``: create one job per file, run them on the embedded pool, report."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pybase.errors import ERROR_CODES
+
+if TYPE_CHECKING:
+    from pybase.db.engine import Database
+    from pybase.extraction.base import ExtractionOptions
+    from pybase.worker.embedded import JobSnapshot
+
+__all__ = ["collect_files", "run_extract"]
+
+
+class UsageError(Exception):
+    """Bad command-line input (exit code 2)."""
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand ``paths``: files as given, directories recursively (hidden files and folders
+    skipped), in sorted order, each file once.
+
+    Raises:
+        UsageError: a path does not exist.
+    """
+    seen: set[Path] = set()
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        if path.is_dir():
+            found = []
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / n for n in names if not n.startswith("."))
+            candidates = sorted(found)
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved not in seen and resolved.is_file():
+                seen.add(resolved)
+                files.append(resolved)
+    return files
+
+
+def _create_jobs(
+    database: Database, files: list[Path], options: ExtractionOptions
+) -> list[uuid.UUID]:
+    from pybase.jobs.service import create_job
+
+    opts = options.model_dump(exclude_defaults=True)
+    ids: list[uuid.UUID] = []
+    for start in range(0, len(files), 500):
+        with database.session() as session:
+            for path in files[start : start + 500]:
+                ids.append(
+                    create_job(session, path, options=opts, extraction_format=options.format).id
+                )
+    return ids
+
+
+def _output_name(filename: str, job_id: uuid.UUID, used: set[str]) -> str:
+    name = f"{filename}.json"
+    if name in used:
+        name = f"{filename}.{job_id.hex[:8]}.json"
+    used.add(name)
+    return name
+
+
+def run_extract(
+    paths: list[Path],
+    *,
+    out: Path,
+    as_json: bool,
+    workers: int | None,
+    options: ExtractionOptions,
+    open_store: Callable[[], Database],
+) -> int:
+    """The body of ``pybase extract``; returns the exit code (0 all completed, 1 some failed,
+    2 usage error, 130 interrupted)."""
+    from pybase.cli.render import console, err_console
+    from pybase.config import get_settings
+    from pybase.jobs.service import rescue_stale_jobs
+    from pybase.worker.embedded import EmbeddedDispatcher, pid_alive
+
+    try:
+        files = collect_files(paths)
+    except UsageError as exc:
+        err_console().print(f"error\\[usage]: {exc}")
+        return 2
+    if not files:
+        err_console().print("error\\[usage]: no files found in the given paths")
+        return 2
+
+    settings = get_settings()
+    database = open_store()
+    rescued = rescue_stale_jobs(database, now_host_alive=pid_alive)
+    if rescued:
+        err_console().print(
+            f"note: {len(rescued)} job(s) left processing by an earlier run were rescued "
+            "(see `pybase jobs list --status retrying --status failed`)"
+        )
+    job_ids = _create_jobs(database, files, options)
+    by_id = dict(zip(job_ids, files, strict=True))
+    dispatcher = EmbeddedDispatcher(
+        database,
+        workers=workers or settings.workers,
+        job_timeout=settings.job_timeout_seconds,
+        busy_timeout=settings.sqlite_busy_timeout_seconds,
+    )
+    try:
+        snapshots = _run_with_progress(dispatcher, job_ids, show=len(files) > 1 or not as_json)
+    except KeyboardInterrupt:
+        err_console().print(
+            "interrupted: unfinished jobs were marked cancelled "
+            "(`pybase jobs retry ID` runs one again)"
+        )
+        return 130
+    rows = _write_results(database, job_ids, by_id, snapshots, out)
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        _print_summary(rows, out)
+    failed = [r for r in rows if r["status"] != "completed"]
+    if failed and not as_json:
+        console().print(f"[red]{len(failed)} of {len(rows)} file(s) did not complete[/red]")
+    return 1 if failed else 0
+
+
+def _run_with_progress(
+    dispatcher: Any, job_ids: list[uuid.UUID], *, show: bool
+) -> dict[uuid.UUID, JobSnapshot]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pybase.cli.render import err_console
+
+    if not show:
+        result: dict[uuid.UUID, JobSnapshot] = dispatcher.run(job_ids)
+        return result
+    with Progress(
+        TextColumn("[bold]extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]}"),
+        TimeElapsedColumn(),
+        console=err_console(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("extract", total=len(job_ids), failed="")
+
+        def on_update(snaps: dict[uuid.UUID, JobSnapshot]) -> None:
+            done = sum(1 for s in snaps.values() if s.finished)
+            running = sum(s.progress / 100 for s in snaps.values() if s.status == "processing")
+            n_failed = sum(1 for s in snaps.values() if s.status == "failed")
+            bar.update(
+                task,
+                completed=done + running,
+                failed=f"[red]{n_failed} failed[/red]" if n_failed else "",
+            )
+
+        result = dispatcher.run(job_ids, on_update)
+        return result
+
+
+def _write_results(
+    database: Database,
+    job_ids: list[uuid.UUID],
+    files: dict[uuid.UUID, Path],
+    snapshots: dict[uuid.UUID, JobSnapshot],
+    out: Path,
+) -> list[dict[str, Any]]:
+    """Write each completed job's result to ``out`` and return one summary row per file."""
+    from pybase.extraction.result import ExtractionResult
+    from pybase.jobs.repository import JobRepository
+
+    rows: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for job_id in job_ids:
+        snap = snapshots[job_id]
+        row: dict[str, Any] = {
+            "job_id": str(job_id),
+            "file": str(files[job_id]),
+            "format": snap.extraction_format,
+            "status": snap.status,
+            "error_code": snap.error_code,
+            "error_message": snap.error_message,
+            "duration_ms": snap.duration_ms,
+            "output": None,
+            "summary": None,
+        }
+        if snap.status == "completed":
+            with database.session() as session:
+                payload = JobRepository(session).get(job_id, with_result=True).result
+            if payload is not None:
+                out.mkdir(parents=True, exist_ok=True)
+                target = out / _output_name(files[job_id].name, job_id, used)
+                target.write_text(
+                    json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8"
+                )
+                row["output"] = str(target)
+                row["summary"] = ExtractionResult.model_validate(payload).summary()
+        rows.append(row)
+    return rows
+
+
+def _print_summary(rows: list[dict[str, Any]], out: Path) -> None:
+    from rich.table import Table
+
+    from pybase.cli.render import console, status_text
+
+    table = Table(title=None, show_lines=False)
+    for col in ("file", "format", "status", "facts", "time"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        if r["status"] == "completed":
+            facts = r["summary"] or ""
+        else:
+            meaning = ERROR_CODES.get(r["error_code"] or "", "")
+            facts = f"[red]{r['error_code']}[/red]: {r['error_message'] or meaning}"
+        seconds = f"{r['duration_ms'] / 1000:.2f}s" if r["duration_ms"] is not None else ""
+        table.add_row(
+            Path(r["file"]).name, r["format"] or "?", status_text(r["status"]), facts, seconds
+        )
+    console().print(table)
+    if any(r["output"] for r in rows):
+        console().print(f"results written to {out}/")

@@ -1,0 +1,292 @@
+"""The ``pybase`` command line (typer).
+
+Exit codes: 0 all requested work succeeded; 1 some job failed or was cancelled, or a job
+command was refused; 2 usage error (bad arguments, missing paths); 130 interrupted (Ctrl-C).
+Errors are printed as one line (``error[code]: message``); ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pybase import __version__
+from pybase.errors import ERROR_CODES, PybaseError
+
+if TYPE_CHECKING:
+    from pybase.db.engine import Database
+
+app = typer.Typer(
+    name="pybase",
+    help="PyBase Extract: turn PDF and DXF drawings, IFC models and STEP parts into data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+jobs_app = typer.Typer(help="Inspect and act on jobs in the job store.", no_args_is_help=True)
+db_app = typer.Typer(help="Job-store schema migrations.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(db_app, name="db")
+
+_state: dict[str, bool] = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pybase {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="show tracebacks on errors")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print version")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _open_store() -> Database:
+    """The configured job store, migrated when it is the embedded SQLite one."""
+    from pybase.db import migrate
+    from pybase.db.engine import Database
+
+    database = Database.from_settings()
+    if database.is_sqlite:
+        migrate.ensure_current(database)
+    elif migrate.current_revision(database) != migrate.head_revision():
+        raise PybaseError(
+            f"the job store at {database.url.render_as_string()} is not migrated: "
+            "run `pybase db upgrade`"
+        )
+    return database
+
+
+# -- extract -----------------------------------------------------------------------------
+@app.command()
+def extract(
+    paths: Annotated[
+        list[Path], typer.Argument(help="files or directories (searched recursively)")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="directory for one JSON result per input")
+    ] = Path("pybase-results"),
+    as_json: Annotated[bool, typer.Option("--json", help="print machine-readable JSON")] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", min=1, help="processes (default: CPUs)")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="force pdf|dxf|ifc|step instead of detecting")
+    ] = None,
+    no_text: Annotated[bool, typer.Option("--no-text", help="skip TEXT/MTEXT/page text")] = False,
+    no_tables: Annotated[bool, typer.Option("--no-tables", help="PDF: skip tables")] = False,
+    max_pages: Annotated[int | None, typer.Option(min=1, help="PDF: read at most N pages")] = None,
+) -> None:
+    """Extract FILE|DIR... as durable jobs in the local job store (no services needed)."""
+    from pybase.cli.extract_cmd import run_extract
+    from pybase.extraction.base import ExtractionOptions
+
+    if fmt is not None and fmt not in ("pdf", "dxf", "ifc", "step"):
+        raise typer.BadParameter(
+            f"{fmt!r} is not one of pdf, dxf, ifc, step", param_hint="--format"
+        )
+    options = ExtractionOptions(
+        format=fmt, include_text=not no_text, tables=not no_tables, max_pages=max_pages
+    )
+    code = run_extract(
+        paths, out=out, as_json=as_json, workers=workers, options=options, open_store=_open_store
+    )
+    raise typer.Exit(code)
+
+
+# -- jobs --------------------------------------------------------------------------------
+def _resolve(database: Database, job_ref: str) -> uuid.UUID:
+    from pybase.errors import JobNotFoundError
+    from pybase.jobs.repository import JobRepository
+
+    with database.session() as session:
+        matches = JobRepository(session).find_by_prefix(job_ref)
+    if not matches:
+        raise JobNotFoundError(f"no job matches {job_ref!r}")
+    if len(matches) > 1:
+        raise PybaseError(f"{job_ref!r} matches several jobs: give more characters")
+    return matches[0].id
+
+
+@jobs_app.command("list")
+def jobs_list(
+    status: Annotated[list[str] | None, typer.Option("--status", "-s", help="filter")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="filter by format")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List jobs, newest first (results are not loaded)."""
+    from pybase.cli.render import job_dict, jobs_table
+    from pybase.jobs.repository import JobRepository
+
+    database = _open_store()
+    with database.session() as session:
+        rows = JobRepository(session).list(statuses=status, extraction_format=fmt, limit=limit)
+        data = [job_dict(job) for job in rows]
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        jobs_table(data)
+
+
+@jobs_app.command("show")
+def jobs_show(
+    job: Annotated[str, typer.Argument(help="job id or a unique prefix of it")],
+    result: Annotated[bool, typer.Option("--result", help="print the result JSON")] = False,
+    trace: Annotated[bool, typer.Option("--trace", help="print the error stack trace")] = False,
+) -> None:
+    """Show one job (and optionally its result)."""
+    from pybase.cli.render import job_dict, show_job
+    from pybase.jobs.repository import JobRepository
+
+    database = _open_store()
+    job_id = _resolve(database, job)
+    with database.session() as session:
+        row = JobRepository(session).get(job_id, with_result=result)
+        data = job_dict(row)
+        payload = row.result if result else None
+        stack = row.error_stack_trace if trace else None
+    if result:
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    show_job(data, stack)
+
+
+@jobs_app.command("retry")
+def jobs_retry(
+    job: Annotated[str, typer.Argument(help="job id or a unique prefix of it")],
+    run: Annotated[bool, typer.Option("--run/--no-run", help="run it now locally")] = True,
+) -> None:
+    """Put a failed or cancelled job back to pending (and run it now, locally)."""
+    from pybase.cli.render import console
+    from pybase.jobs.service import retry_job, run_job
+
+    database = _open_store()
+    job_id = _resolve(database, job)
+    with database.session() as session:
+        retry_job(session, job_id)
+    if not run:
+        console().print(f"job {job_id} is pending")
+        return
+    outcome = run_job(database, job_id)
+    console().print(
+        f"job {job_id}: {outcome.status}"
+        + (f" ({outcome.error_code})" if outcome.error_code else "")
+    )
+    raise typer.Exit(0 if outcome.status == "completed" else 1)
+
+
+@jobs_app.command("cancel")
+def jobs_cancel(
+    job: Annotated[str, typer.Argument(help="job id or a unique prefix of it")],
+) -> None:
+    """Cancel a pending/retrying job, or ask a running one to stop."""
+    from pybase.cli.render import console
+    from pybase.jobs.service import cancel_job
+
+    database = _open_store()
+    job_id = _resolve(database, job)
+    with database.session() as session:
+        row = cancel_job(session, job_id)
+        status, requested = row.status, row.cancel_requested
+    note = " (cancel requested; the worker stops at its next progress report)" if requested else ""
+    console().print(f"job {job_id}: {status}{note}")
+
+
+@jobs_app.command("prune")
+def jobs_prune(
+    older_than_days: Annotated[float, typer.Option(min=0, help="age in days")] = 30.0,
+) -> None:
+    """Delete finished jobs older than N days."""
+    from datetime import timedelta
+
+    from sqlalchemy import delete
+
+    from pybase.cli.render import console
+    from pybase.db.types import utcnow
+    from pybase.jobs.models import ExtractionJob
+    from pybase.jobs.states import TERMINAL
+
+    database = _open_store()
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    with database.session() as session:
+        deleted = session.execute(
+            delete(ExtractionJob)
+            .where(
+                ExtractionJob.status.in_([s.value for s in TERMINAL]),
+                ExtractionJob.created_at < cutoff,
+            )
+            .returning(ExtractionJob.id)
+        ).all()
+    console().print(f"deleted {len(deleted)} finished jobs older than {older_than_days:g} days")
+
+
+# -- db ----------------------------------------------------------------------------------
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Create or migrate the job-store tables (schema `pybase` on PostgreSQL)."""
+    from pybase.db import migrate
+    from pybase.db.engine import Database
+
+    database = Database.from_settings()
+    migrate.upgrade(database, revision)
+    typer.echo(f"{database!r} at revision {migrate.current_revision(database)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the job store's URL and migration revision."""
+    from pybase.db import migrate
+    from pybase.db.engine import Database
+
+    database = Database.from_settings()
+    typer.echo(
+        f"{database!r} at revision {migrate.current_revision(database)} "
+        f"(head {migrate.head_revision()})"
+    )
+
+
+@app.command("error-codes")
+def error_codes() -> None:
+    """List the error codes a failed job can carry."""
+    for code, meaning in ERROR_CODES.items():
+        typer.echo(f"{code:22} {meaning}")
+
+
+def _print_error(exc: BaseException) -> None:
+    code = getattr(exc, "code", "internal_error")
+    message = getattr(exc, "message", None) or str(exc)
+    typer.echo(f"error[{code}]: {message}", err=True)
+    cause = exc.__cause__
+    while cause is not None:
+        typer.echo(f"  caused by {type(cause).__name__}: {cause}", err=True)
+        cause = cause.__cause__
+
+
+def run() -> None:
+    """Console-script entry point. Usage errors exit 2 (typer/click), our errors print one
+    line ``error[code]: message`` (plus causes; the traceback with ``--debug``) and exit 1."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if _state["debug"]:
+            import traceback
+
+            traceback.print_exc()
+        _print_error(exc)
+        sys.exit(1)

@@ -1,0 +1,62 @@
+"""Settings, read from the environment with the prefix ``PYBASE_`` (pydantic-settings).
+
+With no configuration at all, PyBase Extract runs embedded: a SQLite job store in the user's
+data directory and a local process pool. See the README's "Configuration" table.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+def _default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("pybase", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """All settings. Durations in seconds, sizes in MB (10^6 bytes)."""
+
+    model_config = SettingsConfigDict(env_prefix="PYBASE_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="embedded store home")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default sqlite:///<data_dir>/pybase.db"
+    )
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    max_retries: int = Field(3, ge=0, description="retries after the first attempt")
+    retry_base_seconds: float = Field(5.0, ge=0, description="backoff = base * 2^retry_count")
+    retry_max_seconds: float = Field(600.0, ge=0, description="backoff cap")
+    heartbeat_seconds: float = Field(5.0, gt=0, description="running jobs write heartbeat_at")
+    heartbeat_timeout_seconds: float = Field(
+        60.0, gt=0, description="a processing job whose heartbeat is older is rescued"
+    )
+    job_timeout_seconds: float = Field(900.0, gt=0, description="hard limit per extraction")
+    max_file_mb: float = Field(2048.0, gt=0, description="larger files fail file_too_large")
+    sqlite_busy_timeout_seconds: float = Field(30.0, gt=0)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL in force (the SQLite default under ``data_dir`` when unset)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'pybase.db'}"
+
+    @property
+    def max_file_bytes(self) -> int:
+        """``max_file_mb`` in bytes."""
+        return int(self.max_file_mb * 1_000_000)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once; tests call ``get_settings.cache_clear()``)."""
+    return Settings()
