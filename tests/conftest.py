@@ -32,3 +32,39 @@ def corpus_file(corpus_dir: Path) -> Callable[[str], Path]:
         return path
 
     return _get
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A migrated job store: SQLite file and real PostgreSQL (each test runs on both)."""
+    from tests.support.stores import postgres_store, sqlite_store
+
+    database = postgres_store() if request.param == "postgres" else sqlite_store(tmp_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def fake_extractors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Register the misbehaving test extractors (format ``fake``) in this process and in every
+    process it starts."""
+    from pybase.extraction.registry import EXTRACTORS
+    from tests.support.fakes import EXTRA
+
+    monkeypatch.setenv("PYBASE_EXTRA_EXTRACTORS", EXTRA)
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    monkeypatch.setitem(EXTRACTORS, "fake", EXTRA.split("=", 1)[1])
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each test gets its own data dir, fast retries, and fresh settings."""
+    from pybase.config import get_settings
+
+    monkeypatch.setenv("PYBASE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PYBASE_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PYBASE_RETRY_BASE_SECONDS", "0.05")
+    monkeypatch.setenv("PYBASE_RETRY_MAX_SECONDS", "0.2")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

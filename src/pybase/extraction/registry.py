@@ -3,11 +3,16 @@
 Entries are ``"module:Class"`` strings so that importing the registry imports no format
 library; the module is imported the first time a file of that format is extracted. An
 unknown format fails with one clear code (``unsupported_format``).
+
+More extractors can be plugged in without code changes through the environment variable
+``PYBASE_EXTRA_EXTRACTORS="fmt=module:Class,fmt2=module:Class"`` (read by every process,
+so pool workers see them too); the tests use it to inject crashing and slow extractors.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING
 
 from pybase.errors import UnsupportedFormatError
@@ -28,6 +33,16 @@ EXTRACTORS: dict[str, str] = {
 def register(fmt: str, target: str) -> None:
     """Register (or replace) the extractor for ``fmt`` as a ``"module:Class"`` string."""
     EXTRACTORS[fmt] = target
+
+
+def _load_extra() -> None:
+    for item in os.environ.get("PYBASE_EXTRA_EXTRACTORS", "").split(","):
+        fmt, sep, target = item.strip().partition("=")
+        if sep and ":" in target:
+            EXTRACTORS.setdefault(fmt.strip(), target.strip())
+
+
+_load_extra()
 
 
 def get_extractor(fmt: str) -> Extractor:
