@@ -23,15 +23,36 @@ class UsageError(Exception):
     """Bad command-line input (exit code 2)."""
 
 
-def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand ``paths``: files as given, directories recursively (hidden files and folders
-    skipped), in sorted order, each file once.
+#: File name suffixes of the formats we read (lower case). Inside a directory, a file with
+#: another suffix is taken only when its content is detected as a supported format.
+KNOWN_SUFFIXES = frozenset({".pdf", ".dxf", ".ifc", ".ifczip", ".step", ".stp", ".p21"})
+
+
+def _wanted_in_directory(path: Path) -> bool:
+    from pybase.errors import PybaseError
+    from pybase.extraction.detect import detect_format
+
+    if path.suffix.lower() in KNOWN_SUFFIXES:
+        return True
+    try:
+        detect_format(path)
+    except PybaseError:
+        return False
+    return True
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], int]:
+    """Expand ``paths`` into (files, skipped): files given by name are always taken;
+    directories are searched recursively, skipping hidden files and folders and files that
+    neither carry a known suffix (:data:`KNOWN_SUFFIXES`) nor have supported content (a README
+    is skipped, a misnamed DXF is not). Sorted, each file once.
 
     Raises:
         UsageError: a path does not exist.
     """
     seen: set[Path] = set()
     files: list[Path] = []
+    skipped = 0
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
@@ -40,7 +61,8 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(Path(root) / n for n in names if not n.startswith("."))
-            candidates = sorted(found)
+            candidates = [p for p in sorted(found) if p.is_file() and _wanted_in_directory(p)]
+            skipped += len(found) - len(candidates)
         else:
             candidates = [path]
         for candidate in candidates:
@@ -48,7 +70,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
             if resolved not in seen and resolved.is_file():
                 seen.add(resolved)
                 files.append(resolved)
-    return files
+    return files, skipped
 
 
 def _create_jobs(
@@ -92,7 +114,7 @@ def run_extract(
     from pybase.worker.embedded import EmbeddedDispatcher, pid_alive
 
     try:
-        files = collect_files(paths)
+        files, skipped = collect_files(paths)
     except UsageError as exc:
         err_console().print(f"error\\[usage]: {exc}")
         return 2
@@ -100,6 +122,8 @@ def run_extract(
         err_console().print("error\\[usage]: no files found in the given paths")
         return 2
 
+    if skipped:
+        err_console().print(f"skipped {skipped} file(s) that are not PDF, DXF, IFC or STEP")
     settings = get_settings()
     database = open_store()
     rescued = rescue_stale_jobs(database, now_host_alive=pid_alive)

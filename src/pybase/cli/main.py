@@ -93,10 +93,11 @@ def extract(
     from pybase.cli.extract_cmd import run_extract
     from pybase.extraction.base import ExtractionOptions
 
-    if fmt is not None and fmt not in ("pdf", "dxf", "ifc", "step"):
-        raise typer.BadParameter(
-            f"{fmt!r} is not one of pdf, dxf, ifc, step", param_hint="--format"
-        )
+    from pybase.extraction.registry import EXTRACTORS
+
+    if fmt is not None and fmt not in EXTRACTORS:
+        known = ", ".join(sorted(EXTRACTORS))
+        raise typer.BadParameter(f"{fmt!r} is not one of {known}", param_hint="--format")
     options = ExtractionOptions(
         format=fmt, include_text=not no_text, tables=not no_tables, max_pages=max_pages
     )

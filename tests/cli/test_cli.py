@@ -1,0 +1,131 @@
+"""Acceptance tests: ``pybase`` run as a subprocess, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+from tests.support.fakes import EXTRA, fake_file
+
+PYBASE = [sys.executable, "-m", "pybase"]
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYBASE_")}
+    env.update(PYBASE_DATA_DIR=str(tmp_path / "data"), PYBASE_RETRY_BASE_SECONDS="0.05",
+               PYBASE_RETRY_MAX_SECONDS="0.2", PYTHONPATH=str(REPO_ROOT), **extra)
+    return env
+
+
+def pybase(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*PYBASE, *args], cwd=tmp_path, env=_env(tmp_path, **env),
+                          capture_output=True, text=True, timeout=240)
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    proc = pybase(tmp_path, "--help")
+    assert proc.returncode == 0
+    for command in ("extract", "jobs", "db", "error-codes"):
+        assert command in proc.stdout
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    missing = pybase(tmp_path, "extract", str(tmp_path / "nope.dxf"))
+    assert missing.returncode == 2 and "nope.dxf" in missing.stderr
+    assert pybase(tmp_path, "extract").returncode == 2
+    bad_format = pybase(tmp_path, "extract", "--format", "docx", str(tmp_path))
+    assert bad_format.returncode == 2 and "docx" in bad_format.stderr
+    empty_dir = tmp_path / "empty"
+    empty_dir.mkdir()
+    assert pybase(tmp_path, "extract", str(empty_dir)).returncode == 2
+
+
+def test_bad_files_fail_with_codes_and_good_ones_complete(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.dxf").write_bytes(b"")
+    (folder / "noise.pdf").write_bytes(os.urandom(4096).replace(b"%PDF", b"xxxx"))
+    (folder / "truncated.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
+    (folder / ".hidden.pdf").write_bytes(b"")  # hidden files are skipped
+    (folder / "README.md").write_text("# notes\n")  # not a drawing: skipped in a directory
+    good = folder / "sub" / "ok.dxf"
+    good.parent.mkdir()
+    import ezdxf
+
+    doc = ezdxf.new("R2013")
+    doc.header["$INSUNITS"] = 4
+    doc.modelspace().add_text("HELLO", dxfattribs={"layer": "NOTES"})
+    doc.saveas(good)
+    proc = pybase(tmp_path, "extract", str(folder), "--json", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 1, proc.stderr
+    assert "skipped 1 file" in proc.stderr
+    rows = {Path(r["file"]).name: r for r in json.loads(proc.stdout)}
+    assert set(rows) == {"empty.dxf", "noise.pdf", "truncated.pdf", "ok.dxf"}
+    assert rows["empty.dxf"]["error_code"] == "empty_file"
+    assert rows["noise.pdf"]["error_code"] == "unsupported_format"
+    assert rows["truncated.pdf"]["status"] == "failed"
+    assert rows["truncated.pdf"]["error_code"] == "corrupt_file"
+    assert rows["ok.dxf"]["status"] == "completed"
+    result = json.loads(Path(rows["ok.dxf"]["output"]).read_text())
+    assert result["source"]["format"] == "dxf" and result["units"]["length"] == "mm"
+    assert any(t["text"] == "HELLO" for t in result["text"])
+
+    listed = pybase(tmp_path, "jobs", "list", "--json")
+    assert listed.returncode == 0
+    assert sorted(j["status"] for j in json.loads(listed.stdout)) == [
+        "completed", "failed", "failed", "failed"]
+
+
+def test_summary_table_names_failures(tmp_path: Path) -> None:
+    (tmp_path / "empty.step").write_bytes(b"")
+    proc = pybase(tmp_path, "extract", str(tmp_path / "empty.step"))
+    assert proc.returncode == 1
+    assert "empty_file" in proc.stdout and "empty.step" in proc.stdout
+
+
+def test_jobs_show_retry_cancel(tmp_path: Path) -> None:
+    target = tmp_path / "later.pdf"
+    target.write_bytes(b"")
+    proc = pybase(tmp_path, "extract", str(target), "--json")
+    job_id = json.loads(proc.stdout)[0]["job_id"]
+    shown = pybase(tmp_path, "jobs", "show", job_id[:8])
+    assert shown.returncode == 0 and "empty_file" in shown.stdout
+    fake_file(target, "ok")
+    env = {"PYBASE_EXTRA_EXTRACTORS": EXTRA}
+    # the file is a fake-format file now; retry re-runs the same job id
+    retried = pybase(tmp_path, "jobs", "retry", job_id, **env)
+    assert job_id in retried.stdout
+    assert pybase(tmp_path, "jobs", "cancel", job_id).returncode == 1  # already ended
+    assert pybase(tmp_path, "jobs", "show", "ffffffff").returncode == 1
+
+
+def test_ctrl_c_leaves_nothing_processing(tmp_path: Path) -> None:
+    files = [fake_file(tmp_path / f"slow{n}.pdf", "sleep:30") for n in range(3)]
+    env = _env(tmp_path, PYBASE_EXTRA_EXTRACTORS=EXTRA)
+    proc = subprocess.Popen(
+        [*PYBASE, "extract", "--format", "fake", "--workers", "2", *map(str, files)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    # wait until two jobs are processing
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        listed = pybase(tmp_path, "jobs", "list", "--json", "--status", "processing")
+        if listed.returncode == 0 and len(json.loads(listed.stdout)) == 2:
+            break
+        time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("jobs never started processing")
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    jobs = json.loads(pybase(tmp_path, "jobs", "list", "--json").stdout)
+    assert [j["status"] for j in jobs] == ["cancelled"] * 3
