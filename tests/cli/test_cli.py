@@ -20,14 +20,25 @@ PYBASE = [sys.executable, "-m", "pybase"]
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYBASE_")}
-    env.update(PYBASE_DATA_DIR=str(tmp_path / "data"), PYBASE_RETRY_BASE_SECONDS="0.05",
-               PYBASE_RETRY_MAX_SECONDS="0.2", PYTHONPATH=str(REPO_ROOT), **extra)
+    env.update(
+        PYBASE_DATA_DIR=str(tmp_path / "data"),
+        PYBASE_RETRY_BASE_SECONDS="0.05",
+        PYBASE_RETRY_MAX_SECONDS="0.2",
+        PYTHONPATH=str(REPO_ROOT),
+        **extra,
+    )
     return env
 
 
 def pybase(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*PYBASE, *args], cwd=tmp_path, env=_env(tmp_path, **env),
-                          capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        [*PYBASE, *args],
+        cwd=tmp_path,
+        env=_env(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
 
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:
@@ -81,7 +92,11 @@ def test_bad_files_fail_with_codes_and_good_ones_complete(tmp_path: Path) -> Non
     listed = pybase(tmp_path, "jobs", "list", "--json")
     assert listed.returncode == 0
     assert sorted(j["status"] for j in json.loads(listed.stdout)) == [
-        "completed", "failed", "failed", "failed"]
+        "completed",
+        "failed",
+        "failed",
+        "failed",
+    ]
 
 
 def test_summary_table_names_failures(tmp_path: Path) -> None:
@@ -112,7 +127,11 @@ def test_ctrl_c_leaves_nothing_processing(tmp_path: Path) -> None:
     env = _env(tmp_path, PYBASE_EXTRA_EXTRACTORS=EXTRA)
     proc = subprocess.Popen(
         [*PYBASE, "extract", "--format", "fake", "--workers", "2", *map(str, files)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     # wait until two jobs are processing
     deadline = time.monotonic() + 60

@@ -22,19 +22,22 @@ def db(tmp_path: Path) -> Database:
     return sqlite_store(tmp_path)
 
 
-def _jobs(db: Database, tmp_path: Path, behaviours: list[str], max_retries: int = 3
-          ) -> list[uuid.UUID]:
+def _jobs(
+    db: Database, tmp_path: Path, behaviours: list[str], max_retries: int = 3
+) -> list[uuid.UUID]:
     ids = []
     with db.session() as session:
         for n, behaviour in enumerate(behaviours):
             path = fake_file(tmp_path / f"f{n}.pdf", behaviour)
-            ids.append(service.create_job(session, path, options={"format": "fake"},
-                                          max_retries=max_retries).id)
+            ids.append(
+                service.create_job(
+                    session, path, options={"format": "fake"}, max_retries=max_retries
+                ).id
+            )
     return ids
 
 
-def test_a_crashing_file_ends_failed_and_the_others_complete(db: Database, tmp_path: Path
-                                                             ) -> None:
+def test_a_crashing_file_ends_failed_and_the_others_complete(db: Database, tmp_path: Path) -> None:
     ids = _jobs(db, tmp_path, ["ok", "crash", "ok", "ok", "ok"], max_retries=1)
     snaps = EmbeddedDispatcher(db, workers=2, job_timeout=30).run(ids)
     statuses = [snaps[i].status for i in ids]

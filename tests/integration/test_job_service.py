@@ -14,7 +14,6 @@ from pybase.db.types import utcnow
 from pybase.errors import IllegalTransitionError, JobNotFoundError
 from pybase.jobs import service
 from pybase.jobs.repository import JobRepository
-from pybase.jobs.states import JobStatus
 from tests.support.fakes import fake_file
 
 pytestmark = pytest.mark.usefixtures("fake_extractors")
@@ -22,8 +21,9 @@ pytestmark = pytest.mark.usefixtures("fake_extractors")
 
 def _job(store: Database, path: Path, **kwargs: object) -> uuid.UUID:
     with store.session() as session:
-        job = service.create_job(session, path, options={"format": "fake"},
-                                 extraction_format="fake", **kwargs)  # type: ignore[arg-type]
+        job = service.create_job(
+            session, path, options={"format": "fake"}, extraction_format="fake", **kwargs
+        )  # type: ignore[arg-type]
         return job.id
 
 
@@ -82,14 +82,17 @@ def test_stale_attempt_cannot_overwrite_newer_attempt(store: Database, tmp_path:
     # the old worker is declared lost; the job is retried and claimed by a new worker
     assert service.mark_attempt_lost(store, job_id, old.attempt) == "retrying"
     with store.session() as session:
-        new = JobRepository(session).claim(job_id, worker_id="new:2",
-                                           now=utcnow() + timedelta(seconds=5))
+        new = JobRepository(session).claim(
+            job_id, worker_id="new:2", now=utcnow() + timedelta(seconds=5)
+        )
     assert new is not None and new.attempt == old.attempt + 1
     with store.session() as session:
         repo = JobRepository(session)
         assert repo.fenced_update(job_id, old.attempt, status="completed") is False
-        assert repo.report_progress(job_id, old.attempt, done=5, total=10,
-                                    now=utcnow()) == (False, False)
+        assert repo.report_progress(job_id, old.attempt, done=5, total=10, now=utcnow()) == (
+            False,
+            False,
+        )
         assert repo.fenced_update(job_id, new.attempt, status="completed") is True
     assert _get(store, job_id).status == "completed"
 
@@ -102,8 +105,12 @@ def test_transient_errors_retry_with_backoff_then_complete(store: Database, tmp_
     assert job.retry_count == 1 and job.next_retry_at > job.started_at
     # not due yet: a claim now does nothing
     with store.session() as session:
-        assert JobRepository(session).claim(job_id, worker_id="x:1",
-                                            now=job.next_retry_at - timedelta(seconds=1)) is None
+        assert (
+            JobRepository(session).claim(
+                job_id, worker_id="x:1", now=job.next_retry_at - timedelta(seconds=1)
+            )
+            is None
+        )
     import time
 
     statuses = []
@@ -194,19 +201,20 @@ def test_manual_retry_of_failed_job_and_not_of_completed(store: Database, tmp_pa
         job = service.retry_job(session, job_id)
         assert job.status == "pending" and job.error_code is None
     with store.session() as session:
-        JobRepository(session).conditional_update(job_id, ["pending"],
-                                                  options={"format": "fake"})
+        JobRepository(session).conditional_update(job_id, ["pending"], options={"format": "fake"})
     assert service.run_job(store, job_id).status == "completed"
     with store.session() as session, pytest.raises(IllegalTransitionError):
         service.retry_job(session, job_id)
 
 
-def test_stale_heartbeat_is_rescued(store: Database, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stale_heartbeat_is_rescued(
+    store: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     job_id = _job(store, fake_file(tmp_path / "ok.pdf", "ok"))
     with store.session() as session:
-        claim = JobRepository(session).claim(job_id, worker_id="gone-host:1",
-                                             now=utcnow() - timedelta(minutes=10))
+        claim = JobRepository(session).claim(
+            job_id, worker_id="gone-host:1", now=utcnow() - timedelta(minutes=10)
+        )
     assert claim is not None
     rescued = service.rescue_stale_jobs(store)
     assert rescued == [(job_id, "retrying")]

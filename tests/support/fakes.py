@@ -30,7 +30,10 @@ class FakeExtractor:
     format = "fake"
 
     def extract(
-        self, path: Path, detected: DetectedFormat, options: ExtractionOptions,
+        self,
+        path: Path,
+        detected: DetectedFormat,
+        options: ExtractionOptions,
         progress: ProgressCallback,
     ) -> ExtractionResult:
         behaviour = path.read_text().splitlines()[1]

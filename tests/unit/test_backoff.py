@@ -26,8 +26,9 @@ def test_backoff_stays_within_half_and_full_of_capped_exponential(
 
 def test_backoff_grows_then_hits_the_cap() -> None:
     rng = random.Random(1)
-    ceilings = [max(backoff_seconds(n, base=5, cap=600, rng=rng) for _ in range(50))
-                for n in range(10)]
+    ceilings = [
+        max(backoff_seconds(n, base=5, cap=600, rng=rng) for _ in range(50)) for n in range(10)
+    ]
     assert ceilings[0] <= 5 and ceilings[1] > 5 and ceilings[3] > 20
     assert all(c <= 600 for c in ceilings)
     assert ceilings[9] > 300  # 5 * 2**9 = 2560, capped at 600, drawn from [300, 600]

@@ -28,8 +28,12 @@ STEP_HEADER = (
         ("bin.dxf", b"AutoCAD Binary DXF\r\n\x1a\x00rest", "dxf", "binary"),
         ("house.stp", STEP_HEADER.format(schema="IFC4").encode(), "ifc", "IFC4"),
         ("model.ifc", STEP_HEADER.format(schema="IFC2X3").encode(), "ifc", "IFC2X3"),
-        ("part.ifc", STEP_HEADER.format(schema="AUTOMOTIVE_DESIGN").encode(), "step",
-         "AUTOMOTIVE_DESIGN"),
+        (
+            "part.ifc",
+            STEP_HEADER.format(schema="AUTOMOTIVE_DESIGN").encode(),
+            "step",
+            "AUTOMOTIVE_DESIGN",
+        ),
     ],
 )
 def test_detects_by_content_whatever_the_name(
@@ -85,8 +89,11 @@ def test_missing_file(tmp_path: Path) -> None:
     [
         ("AUTOMOTIVE_DESIGN { 1 0 10303 214 1 1 1 1 }", "AP214"),
         ("CONFIG_CONTROL_DESIGN", "AP203"),
-        ("AP203_CONFIGURATION_CONTROLLED_3D_DESIGN_OF_MECHANICAL_PARTS_AND_ASSEMBLIES_MIM_LF "
-         "{ 1 0 10303 403 2 1 2}", "AP203"),
+        (
+            "AP203_CONFIGURATION_CONTROLLED_3D_DESIGN_OF_MECHANICAL_PARTS_AND_ASSEMBLIES_MIM_LF "
+            "{ 1 0 10303 403 2 1 2}",
+            "AP203",
+        ),
         ("AP242_MANAGED_MODEL_BASED_3D_ENGINEERING_MIM_LF { 1 0 10303 442 1 1 4 }", "AP242"),
         ("AP209_MULTIDISCIPLINARY_ANALYSIS_AND_DESIGN_MIM_LF", "AP209"),
         ("SOMETHING_ELSE", "SOMETHING_ELSE"),

@@ -43,6 +43,6 @@ def test_every_other_transition_raises(src: str, dst: str) -> None:
 
 
 def test_completed_is_final_and_terminal_set() -> None:
-    assert TERMINAL == {JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED}
+    assert {JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED} == TERMINAL
     with pytest.raises(IllegalTransitionError, match="nothing"):
         check_transition("completed", "pending")

@@ -57,7 +57,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], int]:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
         if path.is_dir():
-            found = []
+            found: list[Path] = []
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(Path(root) / n for n in names if not n.startswith("."))

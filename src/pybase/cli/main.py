@@ -92,7 +92,6 @@ def extract(
     """Extract FILE|DIR... as durable jobs in the local job store (no services needed)."""
     from pybase.cli.extract_cmd import run_extract
     from pybase.extraction.base import ExtractionOptions
-
     from pybase.extraction.registry import EXTRACTORS
 
     if fmt is not None and fmt not in EXTRACTORS:
@@ -134,7 +133,7 @@ def jobs_list(
 
     database = _open_store()
     with database.session() as session:
-        rows = JobRepository(session).list(statuses=status, extraction_format=fmt, limit=limit)
+        rows = JobRepository(session).list_jobs(statuses=status, extraction_format=fmt, limit=limit)
         data = [job_dict(job) for job in rows]
     if as_json:
         typer.echo(json.dumps(data, indent=2))

@@ -38,12 +38,12 @@ class UTCDateTime(TypeDecorator[datetime]):
             value = value.replace(tzinfo=UTC)
         value = value.astimezone(UTC)
         if dialect.name == "sqlite":
-            return value.replace(tzinfo=None)  # type: ignore[no-any-return]
-        return value  # type: ignore[no-any-return]
+            return value.replace(tzinfo=None)
+        return value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
-        return value.astimezone(UTC)  # type: ignore[no-any-return]
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

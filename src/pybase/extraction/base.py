@@ -95,7 +95,7 @@ def source_info(
         name=path.name,
         sha256=file_sha256(path),
         bytes=path.stat().st_size,
-        format=detected.format,  # type: ignore[arg-type]
+        format=detected.format,
         format_version=format_version or detected.version,
         schema_identifier=detected.version if detected.format in ("ifc", "step") else None,
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, or_, select, update
+from sqlalchemy import Table, and_, delete, or_, select, update
 from sqlalchemy.orm import Session, undefer
 
 from pybase.errors import JobNotFoundError
@@ -23,7 +23,7 @@ from pybase.jobs.states import CLAIMABLE, JobStatus
 
 __all__ = ["Claim", "JobRepository"]
 
-_T = ExtractionJob.__table__
+_T: Table = ExtractionJob.__table__  # type: ignore[assignment]
 _PROCESSING = JobStatus.PROCESSING.value
 
 
@@ -74,7 +74,7 @@ class JobRepository:
         rows = self.session.scalars(select(ExtractionJob).order_by(ExtractionJob.created_at))
         return [job for job in rows if job.id.hex.startswith(clean)][:2]
 
-    def list(
+    def list_jobs(
         self,
         *,
         statuses: Iterable[str] | None = None,
@@ -103,7 +103,7 @@ class JobRepository:
         stmt = stmt.order_by(ExtractionJob.created_at.desc(), ExtractionJob.id.desc()).limit(limit)
         return list(self.session.scalars(stmt))
 
-    def snapshot(self, job_ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
+    def snapshot(self, job_ids: Sequence[uuid.UUID]) -> list[Any]:
         """Light rows (id, status, progress, error_code, error_message, next_retry_at,
         duration_ms, extraction_format) for polling many jobs; chunked to stay under driver
         parameter limits."""
@@ -119,13 +119,13 @@ class JobRepository:
             _T.c.attempt,
             _T.c.worker_id,
         )
-        rows: list[Row[Any]] = []
+        rows: list[Any] = []
         for start in range(0, len(job_ids), 500):
             chunk = list(job_ids[start : start + 500])
-            rows.extend(self.session.execute(select(*cols).where(_T.c.id.in_(chunk))).all())
+            rows.extend(self.session.execute(select(*cols).where(_T.c.id.in_(chunk))))
         return rows
 
-    def stale(self, *, heartbeat_before: datetime) -> list[Row[Any]]:
+    def stale(self, *, heartbeat_before: datetime) -> list[Any]:
         """Processing jobs whose heartbeat is older than ``heartbeat_before`` (or missing)."""
         stmt = select(_T.c.id, _T.c.attempt, _T.c.worker_id).where(
             _T.c.status == _PROCESSING,
@@ -133,14 +133,14 @@ class JobRepository:
         )
         return list(self.session.execute(stmt).all())
 
-    def processing_by_workers(self, worker_ids: Iterable[str]) -> list[Row[Any]]:
+    def processing_by_workers(self, worker_ids: Iterable[str]) -> list[Any]:
         """(id, attempt, worker_id) of processing jobs held by any of ``worker_ids``."""
         stmt = select(_T.c.id, _T.c.attempt, _T.c.worker_id).where(
             _T.c.status == _PROCESSING, _T.c.worker_id.in_(list(worker_ids))
         )
         return list(self.session.execute(stmt).all())
 
-    def processing_on_host(self, host: str) -> list[Row[Any]]:
+    def processing_on_host(self, host: str) -> list[Any]:
         """(id, attempt, worker_id) of processing jobs whose worker id starts with ``host:``."""
         stmt = select(_T.c.id, _T.c.attempt, _T.c.worker_id).where(
             _T.c.status == _PROCESSING, _T.c.worker_id.like(f"{host}:%")

@@ -353,17 +353,17 @@ def run_job(
 def _execute(
     database: Database, claim: Claim, settings: Settings, extract_fn: ExtractFn | None
 ) -> JobOutcome:
-    if extract_fn is None:
-        from pybase.extraction.api import extract as extract_fn
+    from pybase.extraction.api import extract
     from pybase.extraction.base import ExtractionOptions
 
+    run_extract: ExtractFn = extract_fn or extract
     started = time.monotonic()
     progress = _ProgressWriter(database, claim.job_id, claim.attempt)
     values: dict[str, Any]
     try:
         options = dict(claim.options)
         with _Heartbeat(database, claim.job_id, claim.attempt, settings.heartbeat_seconds):
-            result = extract_fn(
+            result = run_extract(
                 Path(claim.file_path),
                 ExtractionOptions.model_validate(options),
                 progress,

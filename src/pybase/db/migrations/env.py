@@ -17,7 +17,7 @@ if is_sqlite:
     # SQLite has no schemas: compare against the same tables without one.
     target_metadata = MetaData(naming_convention=Base.metadata.naming_convention)
     for table in Base.metadata.tables.values():
-        table.to_metadata(target_metadata, schema=None)
+        table.to_metadata(target_metadata, schema=None)  # type: ignore[arg-type]
 
 context.configure(
     connection=connection,
