@@ -43,6 +43,34 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(2048.0, gt=0, description="larger files fail file_too_large")
     sqlite_busy_timeout_seconds: float = Field(30.0, gt=0)
 
+    # -- distributed ------------------------------------------------------------------
+    broker_url: str | None = Field(
+        None, description="Celery broker (redis://... or amqp://...); unset = embedded pool"
+    )
+    storage_dir: Path | None = Field(
+        None, description="shared directory for uploaded files; default <data_dir>/files"
+    )
+    storage_url: str | None = Field(
+        None, description="S3-compatible bucket for uploaded files: s3://bucket/prefix"
+    )
+    s3_endpoint_url: str | None = Field(None, description="S3 endpoint (MinIO, moto, ...)")
+    auth: str = Field("enabled", description="'enabled' or 'disabled' (loopback only)")
+    max_upload_mb: float = Field(512.0, gt=0, description="larger uploads get HTTP 413")
+    retention_days: float = Field(30.0, gt=0, description="finished jobs and files are pruned")
+    maintenance_interval_seconds: float = Field(30.0, gt=0)
+    pending_resend_seconds: float = Field(
+        60.0, gt=0, description="a pending job unclaimed this long is sent again"
+    )
+    soft_time_limit_seconds: float = Field(
+        840.0, gt=0, description="Celery soft limit per task (raises inside the task)"
+    )
+    worker_max_tasks_per_child: int = Field(200, ge=1)
+
+    @property
+    def resolved_storage_dir(self) -> Path:
+        """Where uploaded files are kept when no bucket is configured."""
+        return self.storage_dir or (self.data_dir / "files")
+
     @property
     def resolved_database_url(self) -> str:
         """The database URL in force (the SQLite default under ``data_dir`` when unset)."""

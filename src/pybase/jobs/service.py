@@ -35,6 +35,7 @@ from pybase.errors import (
 from pybase.jobs.models import ExtractionJob
 from pybase.jobs.repository import Claim, JobRepository
 from pybase.jobs.states import CLAIMABLE, JobStatus, check_transition
+from pybase.storage import materialize
 
 __all__ = [
     "JobOutcome",
@@ -362,9 +363,12 @@ def _execute(
     values: dict[str, Any]
     try:
         options = dict(claim.options)
-        with _Heartbeat(database, claim.job_id, claim.attempt, settings.heartbeat_seconds):
+        with (
+            _Heartbeat(database, claim.job_id, claim.attempt, settings.heartbeat_seconds),
+            materialize(claim.file_path) as local_path,
+        ):
             result = run_extract(
-                Path(claim.file_path),
+                local_path,
                 ExtractionOptions.model_validate(options),
                 progress,
                 max_bytes=settings.max_file_bytes,
