@@ -25,3 +25,10 @@ def test_embedded_store_migrates_itself_once(tmp_path: Path) -> None:
     assert migrate.current_revision(database) == migrate.head_revision()
     with database.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_head_revision_matches_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(Path(migrate.__file__).with_name("migrations")))
+    assert migrate.head_revision() == script.get_current_head()
