@@ -8,8 +8,11 @@ if TYPE_CHECKING:
     from pybase.extraction.result import ExtractionResult
 
 
+_PLURALS = {"entity": "entities"}
+
+
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return f"{n} {word}" if n == 1 else f"{n} {_PLURALS.get(word, word + 's')}"
 
 
 def summarize(result: ExtractionResult) -> str:
