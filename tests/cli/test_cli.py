@@ -148,3 +148,34 @@ def test_ctrl_c_leaves_nothing_processing(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     jobs = json.loads(pybase(tmp_path, "jobs", "list", "--json").stdout)
     assert [j["status"] for j in jobs] == ["cancelled"] * 3
+
+
+def test_quick_start_on_the_shipped_samples(tmp_path: Path) -> None:
+    """The README quick start: `pybase extract samples/` gives the samples' known facts."""
+    out = tmp_path / "results"
+    proc = pybase(tmp_path, "extract", str(REPO_ROOT / "samples"), "--json", "--out", str(out))
+    assert proc.returncode == 1  # broken.dxf fails on purpose
+    rows = {Path(r["file"]).name: r for r in json.loads(proc.stdout)}
+    assert set(rows) == {"bracket.dxf", "broken.dxf", "drawing.pdf", "gearbox.step", "house.ifc"}
+    assert rows["broken.dxf"]["error_code"] == "corrupt_file"
+
+    def result(name: str) -> dict:  # type: ignore[type-arg]
+        assert rows[name]["status"] == "completed", rows[name]
+        return json.loads(Path(rows[name]["output"]).read_text())  # type: ignore[no-any-return]
+
+    bracket = result("bracket.dxf")
+    assert bracket["title_block"]["part_number"] == "PB-1001"
+    assert bracket["title_block"]["material"] == "S235JR"
+    assert bracket["units"]["length"] == "mm"
+    assert "PB-1001" in rows["bracket.dxf"]["summary"]
+
+    house = result("house.ifc")
+    assert house["stats"]["class_counts"]["IfcWall"] == 6
+    assert house["stats"]["class_counts"]["IfcDoor"] == 2
+
+    gearbox = result("gearbox.step")
+    assert gearbox["bom_flat"]["BEARING"] == 4 and gearbox["bom_flat"]["SHAFT"] == 2
+
+    drawing = result("drawing.pdf")
+    assert len(drawing["pages"]) == 2 and "PB-1001" in drawing["pages"][0]["text"]
+    assert [i["code"] for i in drawing["issues"]] == ["no_text_layer"]

@@ -29,7 +29,8 @@ def summarize(result: ExtractionResult) -> str:
             parts.append(ident)
     fmt = result.source.format
     if result.source.format_version:
-        parts.append(result.source.format_version)
+        prefix = "PDF " if fmt == "pdf" else ""
+        parts.append(prefix + result.source.format_version)
     if fmt == "pdf":
         parts.append(_plural(len(result.pages), "page"))
         if result.tables:
