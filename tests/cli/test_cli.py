@@ -179,3 +179,46 @@ def test_quick_start_on_the_shipped_samples(tmp_path: Path) -> None:
     drawing = result("drawing.pdf")
     assert len(drawing["pages"]) == 2 and "PB-1001" in drawing["pages"][0]["text"]
     assert [i["code"] for i in drawing["issues"]] == ["no_text_layer"]
+
+
+def test_a_folder_of_300_files_with_some_bad_ones(tmp_path: Path) -> None:
+    """Every good file completes, every bad one fails with its code, nothing crashes."""
+    import ezdxf
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    doc = ezdxf.new("R2013")
+    doc.header["$INSUNITS"] = 4
+    msp = doc.modelspace()
+    msp.add_line((0, 0), (100, 0))
+    good = folder / "template.dxf"
+    doc.saveas(good)
+    data = good.read_bytes()
+    good.unlink()
+    bad = {
+        "empty": (b"", "empty_file"),
+        "random": (os.urandom(2048).replace(b"%PDF", b"----"), "unsupported_format"),
+        "truncated": (data[: len(data) // 3], "corrupt_file"),
+    }
+    expected = {}
+    for n in range(300):
+        kind = ("empty", "random", "truncated")[n % 3] if n % 30 == 0 else None
+        name = f"part-{n:03d}.dxf"
+        (folder / f"d{n % 7}").mkdir(exist_ok=True)
+        content, code = bad[kind] if kind else (data, None)
+        (folder / f"d{n % 7}" / name).write_bytes(content)
+        expected[name] = code
+    proc = pybase(
+        tmp_path, "extract", str(folder), "--json", "--workers", "2", "--out", str(tmp_path / "out")
+    )
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    rows = json.loads(proc.stdout)
+    assert len(rows) == 300
+    for row in rows:
+        code = expected[Path(row["file"]).name]
+        if code is None:
+            assert row["status"] == "completed", row
+        else:
+            assert (row["status"], row["error_code"]) == ("failed", code), row
+            assert row["error_message"]
+    assert len(list((tmp_path / "out").glob("*.json"))) == 290
