@@ -10,8 +10,9 @@ HEAVY = ("ezdxf", "ifcopenshell", "OCP", "pdfplumber", "pypdfium2", "fastapi", "
 
 def _imported_after(code: str) -> set[str]:
     probe = f"{code}\nimport sys\nprint(' '.join(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
     return {name.split(".")[0] for name in out}
 
 
