@@ -18,6 +18,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pybase.extraction.notation.models import (
+    DatumFeature,
+    FeatureControlFrame,
+    GeneralTolerance,
+    ParsedDimension,
+    SurfaceTexture,
+    Thread,
+)
+
 __all__ = [
     "LENGTH_UNITS",
     "SCHEMA_VERSION",
@@ -42,7 +51,7 @@ __all__ = [
     "Units",
 ]
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 #: Canonical length-unit names used in results (DXF $INSUNITS, IFC SI prefixes and
 #: conversion-based units, STEP SI_UNIT/CONVERSION_BASED_UNIT all map onto these).
@@ -152,6 +161,9 @@ class TitleBlock(_Model):
     approved_by: str | None = None
     date: str | None = None
     weight: Quantity | None = None
+    general_tolerance: GeneralTolerance | None = Field(
+        None, description="general tolerance note (ISO 2768-mK ...), parsed"
+    )
     fields: dict[str, str] = Field(default_factory=dict)
     source: str | None = Field(
         None, description="where it was found, e.g. 'INSERT 11x17 in Sheet 1'"
@@ -174,6 +186,13 @@ class Dimension(_Model):
     layer: str | None = None
     layout: str | None = None
     page: int | None = None
+    handle: str | None = Field(None, description="DXF entity handle")
+    position: tuple[float, ...] | None = Field(
+        None, description="text position: drawing units (DXF) or PDF points from top-left"
+    )
+    parsed: ParsedDimension | None = Field(
+        None, description="the displayed text parsed by pybase.extraction.notation"
+    )
 
 
 class Table(_Model):
@@ -241,6 +260,9 @@ class BlockReference(_Model):
 
     block: str
     layout: str
+    effective_name: str | None = Field(
+        None, description="name of the dynamic block an anonymous *U block stands for"
+    )
     attributes: dict[str, str] = Field(default_factory=dict)
     position: tuple[float, ...] | None = None
     handle: str | None = None
@@ -268,6 +290,8 @@ class SpatialNode(_Model):
     name: str | None = None
     long_name: str | None = None
     elevation: Quantity | None = None
+    psets: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    qsets: dict[str, dict[str, Any]] = Field(default_factory=dict)
     elements: list[str] = Field(default_factory=list)
     children: list[SpatialNode] = Field(default_factory=list)
 
@@ -330,7 +354,12 @@ class ExtractionResult(_Model):
     )
     title_block: TitleBlock | None = None
     dimensions: list[Dimension] = Field(default_factory=list)
-    gdt: list[dict[str, Any]] = Field(default_factory=list)
+    gdt: list[FeatureControlFrame] = Field(
+        default_factory=list, description="GD&T feature control frames (ASME Y14.5 / ISO 1101)"
+    )
+    datums: list[DatumFeature] = Field(default_factory=list, description="datum feature symbols")
+    threads: list[Thread] = Field(default_factory=list)
+    surface_textures: list[SurfaceTexture] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     bom: list[BomLine] = Field(default_factory=list)
     text: list[TextItem] = Field(default_factory=list)
