@@ -65,6 +65,26 @@ class Settings(BaseSettings):
         840.0, gt=0, description="Celery soft limit per task (raises inside the task)"
     )
     worker_max_tasks_per_child: int = Field(200, ge=1)
+    api_poll_seconds: float = Field(
+        0.25, gt=0, description="how often the API re-reads a job for ?wait= and /events"
+    )
+    auth_cache_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="an API process trusts a verified token this long without a database "
+        "lookup (a revoke takes effect within it; 0 = look up every request)",
+    )
+    celery_queue: str = Field(
+        "pybase", description="Celery queue that jobs are sent to and workers consume"
+    )
+    format_time_limits: dict[str, float] = Field(
+        default_factory=dict,
+        description='hard limit per format in seconds, JSON, e.g. {"step": 3600}; '
+        "formats not listed use job_timeout_seconds",
+    )
+    cancel_grace_seconds: float = Field(
+        10.0, gt=0, description="a running job that ignores a cancel this long is terminated"
+    )
 
     @property
     def resolved_storage_dir(self) -> Path:

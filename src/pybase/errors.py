@@ -15,6 +15,7 @@ README) and a ``transient`` flag that drives the retry policy::
      │    ├── DependencyMissingError     dependency_missing    (also ImportError)
      │    ├── ExtractionTimeoutError     extraction_timeout
      │    └── TransientExtractionError   transient_error       (transient: retried)
+     │         └── StorageUnavailableError  storage_unavailable (object store unreachable)
      ├── WorkerLostError                 worker_lost           (transient: retried)
      ├── JobCancelledError               cancelled
      ├── JobNotFoundError                job_not_found         (also LookupError)
@@ -41,6 +42,7 @@ __all__ = [
     "JobNotFoundError",
     "PybaseError",
     "SourceNotFoundError",
+    "StorageUnavailableError",
     "TransientExtractionError",
     "UnsupportedFormatError",
     "WorkerLostError",
@@ -126,6 +128,13 @@ class TransientExtractionError(ExtractionError):
     transient = True
 
 
+class StorageUnavailableError(TransientExtractionError):
+    """The file store (S3-compatible bucket) could not be reached or refused the request;
+    trying later may work."""
+
+    code = "storage_unavailable"
+
+
 class WorkerLostError(PybaseError):
     """The process running the job died (native crash, out of memory, SIGKILL) or stopped
     sending heartbeats. Retried until ``max_retries`` is used up."""
@@ -164,6 +173,7 @@ ERROR_CODES: dict[str, str] = {
     DependencyMissingError.code: "a library needed for this format is not installed",
     ExtractionTimeoutError.code: "extraction exceeded PYBASE_JOB_TIMEOUT_SECONDS",
     TransientExtractionError.code: "a temporary failure; retried with backoff",
+    StorageUnavailableError.code: "the file store (S3 bucket) was unreachable; retried",
     WorkerLostError.code: "the worker process died or stopped heartbeating; retried",
     JobCancelledError.code: "the job was cancelled",
     "internal_error": "an unexpected error in PyBase Extract (a bug): see error_stack_trace",

@@ -309,7 +309,8 @@ def test_vector_heavy_page_skips_tables_with_an_info_issue(
     c.save()
     monkeypatch.setattr(pdf_module, "TABLE_MAX_CONTENT_WEIGHT", 10)
     result = extract(tmp_path / "table.pdf")
-    assert result.tables == []
+    # no ruled table; the grid's text still reads as a parts list laid out in columns
+    assert [(t.header, t.rows) for t in result.tables] == [(TABLE_CELLS[0], TABLE_CELLS[1:])]
     skipped = [i for i in result.issues if i.code == "tables_skipped"]
     assert [(i.location, i.severity) for i in skipped] == [("page 1", "info")]
 
@@ -348,7 +349,8 @@ def test_table_finder_that_cannot_open_the_file_is_one_issue(
     monkeypatch.setattr(pdfplumber, "open", refuse)
     result = extract(tmp_path / "tables.pdf")
     assert len(result.pages) == 2
-    assert result.tables == []
+    # no ruled table; only the text-layout reading of the parts list on each page
+    assert [t.header for t in result.tables] == [TABLE_CELLS[0]] * 2
     assert _codes(result, "tables_unavailable") == [None]
 
 

@@ -105,9 +105,11 @@ def run_extract(
     workers: int | None,
     options: ExtractionOptions,
     open_store: Callable[[], Database],
+    export: str | None = None,
 ) -> int:
     """The body of ``pybase extract``; returns the exit code (0 all completed, 1 some failed,
-    2 usage error, 130 interrupted)."""
+    2 usage error, 130 interrupted). ``export`` (``csv``/``xlsx``) also writes the BOM and
+    dimension tables of all completed files into ``out`` (:mod:`pybase.cli.export`)."""
     from pybase.cli.render import console, err_console
     from pybase.config import get_settings
     from pybase.jobs.service import rescue_stale_jobs
@@ -121,6 +123,10 @@ def run_extract(
     if not files:
         err_console().print("error\\[usage]: no files found in the given paths")
         return 2
+    if export is not None:
+        from pybase.cli.export import check_export
+
+        check_export(export)  # before any job runs: a missing openpyxl fails fast
 
     if skipped:
         err_console().print(f"skipped {skipped} file(s) that are not PDF, DXF, IFC or STEP")
@@ -149,6 +155,8 @@ def run_extract(
         )
         return 130
     rows = _write_results(database, job_ids, by_id, snapshots, out)
+    if export is not None:
+        _export(rows, out, export)
     if as_json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
@@ -233,6 +241,20 @@ def _write_results(
                 row["summary"] = ExtractionResult.model_validate(payload).summary()
         rows.append(row)
     return rows
+
+
+def _export(rows: list[dict[str, Any]], out: Path, fmt: str) -> None:
+    """Write the ``--export`` tables from the JSON results just written."""
+    from pybase.cli.export import export_tables
+    from pybase.cli.render import err_console
+
+    results = [
+        (Path(r["file"]).name, Path(r["output"]), json.loads(Path(r["output"]).read_text("utf-8")))
+        for r in rows
+        if r["output"]
+    ]
+    written = export_tables(results, out, fmt)
+    err_console().print("exported " + ", ".join(str(p) for p in written))
 
 
 def _print_summary(rows: list[dict[str, Any]], out: Path) -> None:

@@ -88,6 +88,10 @@ def extract(
     no_text: Annotated[bool, typer.Option("--no-text", help="skip TEXT/MTEXT/page text")] = False,
     no_tables: Annotated[bool, typer.Option("--no-tables", help="PDF: skip tables")] = False,
     max_pages: Annotated[int | None, typer.Option(min=1, help="PDF: read at most N pages")] = None,
+    export: Annotated[
+        str | None,
+        typer.Option("--export", help="also write BOM and dimension tables to --out: csv|xlsx"),
+    ] = None,
 ) -> None:
     """Extract FILE|DIR... as durable jobs in the local job store (no services needed)."""
     from pybase.cli.extract_cmd import run_extract
@@ -100,8 +104,16 @@ def extract(
     options = ExtractionOptions(
         format=fmt, include_text=not no_text, tables=not no_tables, max_pages=max_pages
     )
+    if export is not None and export not in ("csv", "xlsx"):
+        raise typer.BadParameter(f"{export!r} is not one of csv, xlsx", param_hint="--export")
     code = run_extract(
-        paths, out=out, as_json=as_json, workers=workers, options=options, open_store=_open_store
+        paths,
+        out=out,
+        as_json=as_json,
+        workers=workers,
+        options=options,
+        open_store=_open_store,
+        export=export,
     )
     raise typer.Exit(code)
 
@@ -202,6 +214,10 @@ def jobs_cancel(
         row = cancel_job(session, job_id)
         status, requested = row.status, row.cancel_requested
     note = " (cancel requested; the worker stops at its next progress report)" if requested else ""
+    if requested:
+        from pybase.cli.worker_cmd import schedule_cancel_fallback
+
+        note += schedule_cancel_fallback(job_id)
     console().print(f"job {job_id}: {status}{note}")
 
 
@@ -290,3 +306,103 @@ def run() -> None:
             traceback.print_exc()
         _print_error(exc)
         sys.exit(1)
+
+
+# -- serve, tokens (bodies in pybase.cli.serve_cmd) ------------------------------------------
+tokens_app = typer.Typer(help="API tokens for `pybase serve`.", no_args_is_help=True)
+app.add_typer(tokens_app, name="tokens")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to bind (non-loopback needs auth)")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+) -> None:
+    """Run the HTTP API (OpenAPI at /docs). Jobs go to Celery when PYBASE_BROKER_URL is set,
+    else to an embedded process pool."""
+    from pybase.cli.serve_cmd import ServeRefusedError
+    from pybase.cli.serve_cmd import serve as run_serve
+
+    try:
+        run_serve(host, port, log_level=log_level, open_store=_open_store)
+    except ServeRefusedError as exc:
+        typer.echo(f"error[{exc.code}]: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+
+
+@tokens_app.command("create")
+def tokens_create(
+    name: Annotated[str, typer.Argument(help="owner name of the jobs this token creates")],
+    admin: Annotated[bool, typer.Option("--admin", help="may see and change all jobs")] = False,
+) -> None:
+    """Create a token and print it once (only its SHA-256 is stored)."""
+    from pybase.cli.serve_cmd import tokens_create as run
+
+    run(name, admin=admin, open_store=_open_store)
+
+
+@tokens_app.command("list")
+def tokens_list(
+    include_revoked: Annotated[bool, typer.Option("--all", help="include revoked")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List tokens (never their secrets)."""
+    from pybase.cli.serve_cmd import tokens_list as run
+
+    run(include_revoked=include_revoked, as_json=as_json, open_store=_open_store)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    ref: Annotated[str, typer.Argument(help="token name (all its tokens) or id prefix")],
+) -> None:
+    """Revoke tokens by name or id prefix."""
+    from pybase.cli.serve_cmd import tokens_revoke as run
+
+    raise typer.Exit(run(ref, open_store=_open_store))
+
+
+# -- worker, verify (bodies in pybase.cli.worker_cmd) ---------------------------------------
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", "-c", min=1, help="processes (default: CPUs)")
+    ] = None,
+    queues: Annotated[
+        str | None,
+        typer.Option("--queues", "-Q", help="comma-separated (default: PYBASE_CELERY_QUEUE)"),
+    ] = None,
+    beat: Annotated[
+        bool, typer.Option("--beat", "-B", help="also run the maintenance schedule (one per site)")
+    ] = False,
+    loglevel: Annotated[str, typer.Option("--loglevel", "-l", help="debug|info|warning")] = "info",
+    hostname: Annotated[
+        str | None, typer.Option("--hostname", "-n", help="node name (default pybase-<pid>@host)")
+    ] = None,
+) -> None:
+    """Run a Celery worker that executes jobs (needs PYBASE_BROKER_URL)."""
+    from pybase.cli.worker_cmd import run_worker
+
+    run_worker(
+        concurrency=concurrency,
+        queues=queues,
+        beat=beat,
+        loglevel=loglevel,
+        hostname=hostname,
+        open_store=_open_store,
+    )
+
+
+@app.command()
+def verify(
+    timeout: Annotated[
+        float, typer.Option(min=0.5, help="seconds to wait for a worker to finish the test job")
+    ] = 60.0,
+) -> None:
+    """End-to-end check of a running worker: sends a tiny DXF job and watches it complete."""
+    from pybase.cli.worker_cmd import run_verify
+
+    raise typer.Exit(run_verify(timeout=timeout, open_store=_open_store))

@@ -49,6 +49,24 @@ class ExtractionOptions(BaseModel):
     include_text: bool = Field(True, description="return TEXT/MTEXT and page text")
     max_pages: int | None = Field(None, ge=1, description="PDF: read at most this many pages")
     tables: bool = Field(True, description="PDF: find tables (slower on vector-heavy pages)")
+    ocr: bool = Field(
+        True,
+        description="PDF: read pages without a usable text layer (scans, garbled fonts) with "
+        "tesseract OCR; needs the tesseract program (Debian package tesseract-ocr), else the "
+        "result carries an ocr_unavailable issue",
+    )
+    ocr_language: str = Field(
+        "eng",
+        pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$",
+        description="PDF: tesseract language code(s) for OCR, e.g. 'eng', 'deu', 'eng+chi_sim' "
+        "(each needs its tesseract-ocr-<lang> data package)",
+    )
+    ocr_dpi: int = Field(
+        300,
+        ge=72,
+        le=600,
+        description="PDF: resolution (dots per inch) pages are rendered at for OCR",
+    )
     mass_properties: bool = Field(True, description="STEP: compute volume/area/centre of mass")
     properties: bool = Field(True, description="IFC: read property and quantity sets")
 

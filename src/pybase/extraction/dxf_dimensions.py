@@ -29,31 +29,63 @@ Displayed text (``Dimension.text``): None when the DIMENSION has no override tex
 empty or just ``<>``: the CAD application shows the measurement); otherwise the override as
 plain text (MTEXT codes removed, ``%%c`` -> ``Ø``) with the first ``<>`` replaced by the
 measurement formatted as the DIMSTYLE says (DIMLFAC, DIMLUNIT decimal/fractional/architectural/
-engineering/scientific, DIMDEC/DIMADEC, DIMRND, DIMZIN, DIMDSEP, DIMPOST; decimal formatting by
-ezdxf's dimension renderer). A single space override suppresses the text (``""``).
+engineering/scientific, DIMDEC/DIMADEC, DIMRND, DIMZIN, DIMDSEP, DIMPOST (prefix/suffix around
+``<>``, a suffix without it); decimal formatting by
+ezdxf's dimension renderer; Ø / R prefixed for diameter / radius dimensions as AutoCAD does).
+A single space override suppresses the text (``""``).
 
-Deviations: when DIMTOL is on, ``upper_deviation`` = +DIMTP and ``lower_deviation`` = -DIMTM.
+Parsed (``Dimension.parsed``): what the drawing displays, parsed with
+:func:`pybase.extraction.notation.parse_dimension` in the drawing's length unit: the override
+(``<>`` replaced as above), or without one the formatted measurement (so ``parsed.nominal`` is
+measured x DIMLFAC rounded per DIMDEC/DIMRND). A text that is no dimension (``FRAME SIZE``)
+gives None. Tolerance, in order: the text's own (``±0.1``, ``+0.1/-0.05``, stacked
+``\\S+0.1^-0.05;``, ISO 286 ``H7``/``f9`` resolved from the tables; a hole/shaft fit ``H7/f9``
+keeps both classes in ``parsed.fit`` and sets no single deviation), else the DIMSTYLE's:
+DIMTOL on -> deviations +DIMTP / -DIMTM (``symmetric`` when equal), DIMLIM on -> limits
+nominal+DIMTP / nominal-DIMTM (``parsed.nominal`` is then their mean, as for written
+limits), rounded to DIMTDEC places. ``upper_deviation``/``lower_deviation`` are the text's
+deviations, or +DIMTP/-DIMTM relative to the displayed size. Reference ``(25)`` and basic
+``[25]`` dimensions get no DIMSTYLE tolerance.
+
+Alternate units (``Dimension.alternate``): with DIMALT on, measured x DIMLFAC x DIMALTF,
+rounded per DIMALTRND/DIMALTD, its unit the one DIMALTF converts the drawing unit to (25.4:
+inch -> mm) or ``unitless``.
+
+DIMLFAC scales lengths (not angles); a negative DIMLFAC applies only in paper space.
+``measured`` stays the geometric value before DIMLFAC.
+
 Every DIMSTYLE value is read from the entity's override (XDATA ACAD DSTYLE), then the DIMSTYLE
 table entry, then the header variable ($DIMDEC ...) when the entity's DIMSTYLE is the current
-one ($DIMSTYLE), then the default of AutoCAD's imperial or metric template ($MEASUREMENT).
+one ($DIMSTYLE), then the default of AutoCAD's imperial or metric template ($MEASUREMENT). A
+DIMSTYLE missing from the table is read as ``Standard`` (issue ``dxf_dimstyle_missing``).
+
+An override whose number differs from the displayed measurement by more than the rounding of
+the written number (and DIMRND) gives the info issue ``dimension_text_differs`` (a drawing
+dimensioned "not to scale", or an edited value).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from ezdxf.math import Vec3, intersection_line_line_2d
 from ezdxf.render.dim_base import format_text
 
+from pybase.extraction.dxf_document import Severity
 from pybase.extraction.dxf_text import mtext_plain_text
-from pybase.extraction.result import Dimension
+from pybase.extraction.notation import ParsedDimension, Tolerance, parse_dimension
+from pybase.extraction.notation.numeric import format_number
+from pybase.extraction.notation.tolerances import limits_tolerance
+from pybase.extraction.result import Dimension, Quantity
 
 if TYPE_CHECKING:
+    from ezdxf.document import Drawing
     from ezdxf.entities import Dimension as DxfDimension
     from ezdxf.sections.header import HeaderSection
 
-__all__ = ["ANGULAR_KINDS", "DIMENSION_TYPES", "dimension_kind", "read_dimension"]
+__all__ = ["ANGULAR_KINDS", "DIMENSION_TYPES", "Problem", "dimension_kind", "read_dimension"]
 
 #: DXF entity types handled here.
 DIMENSION_TYPES: frozenset[str] = frozenset(
@@ -149,22 +181,71 @@ def _measure(entity: DxfDimension, kind: str) -> float | None:
 class _Style:
     """DIMSTYLE variable lookup for one dimension: the entity's override (XDATA ACAD DSTYLE),
     then its DIMSTYLE table entry, then the header variable when that DIMSTYLE is the current
-    one ($DIMSTYLE), then the AutoCAD default (imperial or metric template by $MEASUREMENT)."""
+    one ($DIMSTYLE), then the AutoCAD default (imperial or metric template by $MEASUREMENT).
 
-    def __init__(self, entity: DxfDimension, header: HeaderSection) -> None:
-        self._override = entity.override()
+    A DIMSTYLE name missing from the table (``missing`` holds it) falls back to the
+    ``Standard`` entry (when there is one) with the entity's own overrides still applied."""
+
+    def __init__(
+        self, entity: DxfDimension, header: HeaderSection, doc: Drawing | None = None
+    ) -> None:
+        self.missing: str | None = None
         self._header = header
+        name = str(entity.dxf.get("dimstyle", "Standard"))
+        self._lookup: Any
+        try:
+            override = entity.override()
+            self._lookup = override.get
+        except Exception:  # DXFTableEntryError: the DIMSTYLE is not in the table
+            self.missing = name
+            self._lookup = self._fallback_lookup(entity, doc)
         current = str(header.get("$DIMSTYLE", "")).casefold()
-        self._use_header = str(entity.dxf.get("dimstyle", "Standard")).casefold() == current
+        self._use_header = name.casefold() == current or self.missing is not None
         self._defaults = _METRIC if header.get("$MEASUREMENT", 0) == 1 else _IMPERIAL
 
+    @staticmethod
+    def _fallback_lookup(entity: DxfDimension, doc: Drawing | None) -> Any:
+        fallback = None
+        if doc is not None:
+            for entry in doc.dimstyles:
+                if entry.dxf.name.casefold() == "standard":
+                    fallback = entry
+                    break
+        overrides: dict[str, Any] = {}
+        if fallback is not None:
+            try:
+                overrides = entity.get_acad_dstyle(fallback)
+            except Exception:  # malformed XDATA: no overrides
+                overrides = {}
+
+        def lookup(attribute: str, default: Any = None) -> Any:
+            if attribute in overrides:
+                return overrides[attribute]
+            if fallback is not None:
+                try:
+                    return fallback.dxf.get(attribute, default)
+                except Exception:  # attribute unknown to this DXF version
+                    return default
+            return default
+
+        return lookup
+
     def get(self, name: str, default: Any) -> Any:
-        value = self._override.get(name, None)
+        value = self._lookup(name, None)
         if value is None and self._use_header:
             value = self._header.get("$" + name.upper(), None)
         if value is None:
             value = self._defaults.get(name, default)
         return value
+
+    def number(self, name: str, default: float) -> float:
+        """A numeric variable; ``default`` for a missing or non-numeric value."""
+        value = self.get(name, default)
+        try:
+            result = float(value)
+        except (TypeError, ValueError):
+            return default
+        return result if math.isfinite(result) else default
 
 
 def _fraction(value: float, places: int) -> tuple[int, str]:
@@ -208,23 +289,163 @@ def _format_length(value: float, style: _Style, separator: str) -> str:
     )
 
 
-def _format(value: float, kind: str, style: _Style) -> str:
-    """The measurement as the CAD application would display it (see module docstring)."""
+def _lfac(style: _Style, layout_is_paper: bool) -> float:
+    """DIMLFAC for this dimension: a negative value applies (as its magnitude) only to
+    dimensions in paper space, 1 in model space (AutoCAD DIMLFAC reference)."""
+    factor = style.number("dimlfac", 1.0)
+    if factor < 0:
+        return -factor if layout_is_paper else 1.0
+    return factor or 1.0
+
+
+def _separator(style: _Style) -> str:
     separator = style.get("dimdsep", ".")
     if isinstance(separator, int):
         separator = chr(separator) if separator else "."
+    return str(separator)
+
+
+def _format(value: float, kind: str, style: _Style, lfac: float = 1.0) -> str:
+    """The measurement as the CAD application would display it (see module docstring)."""
+    separator = _separator(style)
     if kind in ANGULAR_KINDS:
         return format_text(value, None, style.get("dimadec", 0), 0, separator) + "°"
-    text = _format_length(value * style.get("dimlfac", 1.0), style, separator)
+    text = _format_length(value * lfac, style, separator)
     post = style.get("dimpost", "")
-    if isinstance(post, str) and "<>" in post:
-        text = post.replace("<>", text, 1)
+    if isinstance(post, str) and post:
+        # DIMPOST: "<>" marks where the measurement goes; without it the text is a suffix
+        text = post.replace("<>", text, 1) if "<>" in post else text + post
     return text
 
 
+_PREFIX = {"diameter": "Ø", "radius": "R", "large_radial": "R"}
+
+
+def _measurement_text(value: float, kind: str, style: _Style, lfac: float, before: str) -> str:
+    """What ``<>`` stands for: the formatted measurement, with the Ø / R prefix AutoCAD adds
+    to diameter and radius dimensions unless the text right before ``<>`` already has it."""
+    if kind == "ordinate":
+        value = abs(value)
+    text = _format(value, kind, style, lfac)
+    prefix = _PREFIX.get(kind)
+    if prefix and not before.rstrip().endswith((prefix, "%%c", "%%C", "⌀", "∅")):
+        text = prefix + text
+    return text
+
+
+#: Length-unit factors to millimetres for naming the DIMALT alternate unit.
+_ALT_UNITS_MM: dict[str, float] = {
+    "mm": 1.0,
+    "cm": 10.0,
+    "m": 1000.0,
+    "inch": 25.4,
+    "foot": 304.8,
+}
+
+
+def _alternate_unit(primary: str | None, factor: float) -> str:
+    """The unit of DIMALT values: the unit whose ratio to ``primary`` is DIMALTF (an inch
+    drawing with DIMALTF 25.4 shows millimetres); ``unitless`` when none matches."""
+    candidates = [primary] if primary in _ALT_UNITS_MM else ["inch", "mm"]
+    for base in candidates:
+        base_mm = _ALT_UNITS_MM[str(base)]
+        for unit, unit_mm in _ALT_UNITS_MM.items():
+            if unit != base and math.isclose(base_mm / unit_mm, factor, rel_tol=1e-4):
+                return unit
+    return "unitless"
+
+
+def _alternate(
+    measured: float, kind: str, style: _Style, lfac: float, unit: str | None
+) -> Quantity | None:
+    """DIMALT alternate-units value (lengths only): measured x DIMLFAC x DIMALTF, rounded to
+    DIMALTRND and DIMALTD decimal places."""
+    if kind in ANGULAR_KINDS or not style.get("dimalt", 0):
+        return None
+    factor = style.number("dimaltf", 25.4)
+    value = abs(measured) * lfac * factor
+    step = style.number("dimaltrnd", 0.0)
+    if step > 0:
+        value = round(value / step) * step
+    places = int(style.number("dimaltd", 2))
+    return Quantity(value=round(value, max(0, places)), unit=_alternate_unit(unit, factor))
+
+
+def _style_tolerance(
+    parsed: ParsedDimension, style: _Style, unit: str
+) -> tuple[ParsedDimension, tuple[float, float] | None]:
+    """Apply DIMTOL (deviations +DIMTP/-DIMTM, symmetric when equal) or DIMLIM (limits
+    nominal+DIMTP / nominal-DIMTM) to a parsed dimension without a tolerance of its own.
+    Values are rounded to DIMTDEC places. Returns the dimension and (upper, lower)
+    deviations relative to the displayed size, or None when neither variable is on."""
+    tolerance_on, limits_on = style.get("dimtol", 0), style.get("dimlim", 0)
+    if not (tolerance_on or limits_on) or parsed.reference or parsed.basic:
+        return parsed, None
+    places = int(style.number("dimtdec", 6))
+    upper = round(style.number("dimtp", 0.0), max(0, places)) + 0.0
+    lower = round(-style.number("dimtm", 0.0), max(0, places)) + 0.0
+    nominal = parsed.nominal
+    if limits_on:
+        high, low = nominal + upper, nominal + lower
+        mean, tolerance = limits_tolerance(high, low, unit)
+        update: dict[str, Any] = {
+            "nominal": mean,
+            "tolerance": tolerance,
+            "upper_limit": tolerance.upper_limit,
+            "lower_limit": tolerance.lower_limit,
+        }
+    else:
+        kind = "symmetric" if math.isclose(upper, -lower) else "deviations"
+        tolerance = Tolerance(kind=kind, upper=upper, lower=lower, unit=unit, source="DIMTOL")
+        update = {
+            "tolerance": tolerance,
+            "upper_limit": round(nominal + upper, 7),
+            "lower_limit": round(nominal + lower, 7),
+        }
+    return parsed.model_copy(update=update), (upper, lower)
+
+
+_NUMBER_RE = re.compile(r"\d+(?:[.,](\d+))?")
+
+
+def _written_step(text: str) -> float:
+    """Half a unit of the last decimal place of the first number in ``text``."""
+    match = _NUMBER_RE.search(text)
+    decimals = len(match.group(1)) if match and match.group(1) else 0
+    return 0.5 * 10.0**-decimals
+
+
+def _text_differs(
+    parsed: ParsedDimension, measured: float, kind: str, style: _Style, lfac: float
+) -> float | None:
+    """The displayed measurement when an override text's number differs from it by more than
+    the rounding of the written number (and DIMRND); else None."""
+    if parsed.kind == "chamfer":
+        return None
+    shown = parsed.nominal
+    if parsed.tolerance is not None and parsed.tolerance.kind == "limits":
+        return None  # written limits: the nominal is their mean
+    expected = measured if kind in ANGULAR_KINDS else abs(measured) * lfac
+    if kind == "ordinate":
+        shown = abs(shown)
+    slack = _written_step(parsed.text) + style.number("dimrnd", 0.0) / 2
+    slack += 1e-9 * max(1.0, abs(expected))
+    return expected if abs(shown - expected) > slack else None
+
+
+Problem = tuple[str, str, Severity]
+"""(issue code, message, severity)."""
+
+
 def read_dimension(
-    entity: DxfDimension, *, layout: str, length_unit: str | None, header: HeaderSection
-) -> tuple[Dimension, str | None]:
+    entity: DxfDimension,
+    *,
+    layout: str,
+    length_unit: str | None,
+    header: HeaderSection,
+    doc: Drawing | None = None,
+    paper_space: bool = False,
+) -> tuple[Dimension, list[Problem]]:
     """Read one dimension entity.
 
     Args:
@@ -232,48 +453,103 @@ def read_dimension(
         layout: name of the layout it is in.
         length_unit: the drawing's length unit name (``"mm"``...), or None when undeclared.
         header: the document's HEADER section (for $DIM... defaults).
+        doc: the document (for the ``Standard`` DIMSTYLE when the entity's is missing).
+        paper_space: the layout is a paper-space layout (negative DIMLFAC applies there).
 
     Returns:
-        ``(dimension, problem)``: ``problem`` is a message when the measurement could not be
-        computed (``dimension.measured`` is then None), else None.
+        ``(dimension, problems)``; problems (issue code, message, severity):
+        ``dxf_dimension_unmeasured`` (measurement not computable, ``measured`` None),
+        ``dxf_dimstyle_missing`` (DIMSTYLE not in the table; ``Standard``/defaults used),
+        ``dimension_text_differs`` (info: an override's number is not the measurement).
     """
     kind = dimension_kind(entity)
-    problem: str | None = None
+    problems: list[Problem] = []
     measured: float | None = None
     try:
         measured = _measure(entity, kind)
     except Exception as exc:  # any malformed definition point set
-        problem = f"{type(exc).__name__}: {exc}"
+        problems.append(("dxf_dimension_unmeasured", f"{type(exc).__name__}: {exc}", "warning"))
     if measured is not None and not math.isfinite(measured):
         measured = None
-    if measured is None and problem is None:
+    if measured is None and not problems:
         if kind == "unknown":
-            problem = f"DIMENSION type {entity.dimtype} is not defined by the DXF reference"
+            message = f"DIMENSION type {entity.dimtype} is not defined by the DXF reference"
         else:
-            problem = f"{entity.dxftype()} ({kind}) has no stored measurement (group 42)"
-    style = _Style(entity, header)
+            message = f"{entity.dxftype()} ({kind}) has no stored measurement (group 42)"
+        problems.append(("dxf_dimension_unmeasured", message, "warning"))
+    style = _Style(entity, header, doc)
+    if style.missing is not None:
+        problems.append(
+            (
+                "dxf_dimstyle_missing",
+                f"DIMSTYLE {style.missing!r} is not in the DIMSTYLE table; read with "
+                "'Standard' and AutoCAD's defaults",
+                "warning",
+            )
+        )
+    lfac = _lfac(style, paper_space)
+    unit = "deg" if kind in ANGULAR_KINDS else length_unit
     text: str | None = None
-    raw = entity.dxf.get("text", "")
+    raw = str(entity.dxf.get("text", "") or "")
+    source: str | None = None  # the displayed text with codes, for the notation parser
+    overridden = bool(raw) and raw not in ("<>", " ")
     if raw == " ":
         text = ""
-    elif raw and raw != "<>":
+    elif overridden:
         text = mtext_plain_text(raw)
-        if "<>" in text and measured is not None:
-            text = text.replace("<>", _format(measured, kind, style), 1)
-    upper = lower = None
-    if style.get("dimtol", 0):
-        upper = float(style.get("dimtp", 0.0))
-        lower = -float(style.get("dimtm", 0.0))
+        source = raw
+        if "<>" in raw and measured is not None:
+            before = raw[: raw.index("<>")]
+            shown = _measurement_text(measured, kind, style, lfac, before)
+            text = text.replace("<>", shown, 1)
+            source = raw.replace("<>", shown, 1)
+    elif measured is not None:
+        source = _measurement_text(measured, kind, style, lfac, "")
+    parsed = None
+    if source:
+        parse_unit = unit
+        if parse_unit is None and style.get("dimlunit", 2) in (3, 4):
+            parse_unit = "inch"  # engineering / architectural units are inches by definition
+        parsed = parse_dimension(source, parse_unit or "unitless")
+    deviations: tuple[float, float] | None = None
+    if parsed is not None:
+        own = parsed.tolerance
+        if own is not None and own.kind != "general":
+            deviations = (own.upper, own.lower)
+        elif parsed.fit is None:
+            parsed, deviations = _style_tolerance(parsed, style, parsed.unit)
+        if overridden and "<>" not in raw and measured is not None:
+            expected = _text_differs(parsed, measured, kind, style, lfac)
+            if expected is not None:
+                problems.append(
+                    (
+                        "dimension_text_differs",
+                        f"{entity.dxftype()} text {text!r} differs from the measured "
+                        f"{format_number(expected)}"
+                        + (f" {unit}" if unit else "")
+                        + (f" (DIMLFAC {format_number(lfac)})" if lfac != 1 else ""),
+                        "info",
+                    )
+                )
+    elif style.get("dimtol", 0) or style.get("dimlim", 0):
+        deviations = (style.number("dimtp", 0.0), -style.number("dimtm", 0.0))
+    text_point = entity.dxf.get("text_midpoint")
     return (
         Dimension(
             kind=kind,
             measured=measured,
             text=text,
-            unit="deg" if kind in ANGULAR_KINDS else length_unit,
-            upper_deviation=upper,
-            lower_deviation=lower,
+            unit=unit,
+            upper_deviation=deviations[0] if deviations else None,
+            lower_deviation=deviations[1] if deviations else None,
             layer=entity.dxf.get("layer", "0"),
             layout=layout,
+            handle=entity.dxf.get("handle"),
+            position=None if text_point is None else tuple(float(v) + 0.0 for v in text_point),
+            parsed=parsed,
+            alternate=None
+            if measured is None
+            else _alternate(measured, kind, style, lfac, length_unit),
         ),
-        problem,
+        problems,
     )

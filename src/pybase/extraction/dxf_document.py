@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "INSUNITS",
+    "MEASUREMENT_UNITS",
     "IssueLog",
     "Severity",
     "document_extents",
@@ -201,30 +202,57 @@ def document_metadata(doc: Drawing, path: Path, binary: bool, reader: str) -> di
     return meta
 
 
-def document_units(header: HeaderSection, issues: IssueLog) -> Units:
-    """Units from $INSUNITS (see :data:`INSUNITS`); ``length`` None for 0 (unitless), a
-    missing variable (R12 and older have none) or an unknown code, each with an issue
-    (``dxf_units_unspecified`` / ``dxf_units_unknown``). Angles are always degrees."""
+#: $MEASUREMENT -> the length unit a unitless drawing is assumed to be drawn in (DXF reference,
+#: HEADER section: 0 English/imperial, 1 metric; AutoCAD's acad/acadiso templates).
+MEASUREMENT_UNITS: dict[int, str] = {0: "inch", 1: "mm"}
+
+
+def document_units(header: HeaderSection, issues: IssueLog) -> tuple[Units, str | None]:
+    """Declared units, and the length unit every length of the result is given in.
+
+    ``Units.length`` comes from $INSUNITS (see :data:`INSUNITS`); it is None for 0 (unitless),
+    a missing variable (R12 and older have none) or an unknown code. Angles are always degrees.
+
+    The second value is the drawing's length unit: $INSUNITS when it names one; when it is
+    0 or missing, the unit $MEASUREMENT implies (:data:`MEASUREMENT_UNITS`: 0 inch, 1 mm) with
+    an info issue ``dxf_units_assumed``; None (issue ``dxf_units_unspecified``) when
+    $MEASUREMENT is missing too. An unknown $INSUNITS code gives ``dxf_units_unknown`` and
+    None: guessing would be wrong more often than right.
+    """
     raw = header.get("$INSUNITS")
+    measurement = header.get("$MEASUREMENT")
     if raw is None:
+        units = Units(angle="deg")
+        declared = "no $INSUNITS header variable"
+    else:
+        try:
+            code = int(raw)
+        except (TypeError, ValueError):
+            issues.add("dxf_units_unknown", f"$INSUNITS={raw!r} is not an integer")
+            return Units(angle="deg"), None
+        length = INSUNITS.get(code)
+        units = Units(length=length, angle="deg", source=f"$INSUNITS={code}")
+        if length is not None:
+            return units, length
+        if code != 0:
+            issues.add("dxf_units_unknown", f"$INSUNITS={code} has no canonical length unit")
+            return units, None
+        declared = "$INSUNITS=0 (unitless)"
+    assumed = MEASUREMENT_UNITS.get(measurement) if isinstance(measurement, int) else None
+    if assumed is None:
         issues.add(
             "dxf_units_unspecified",
-            f"no $INSUNITS header variable: drawing units are not declared "
-            f"($MEASUREMENT={header.get('$MEASUREMENT')})",
+            f"{declared}: drawing units are not declared ($MEASUREMENT={measurement})",
             "info",
         )
-        return Units(angle="deg")
-    try:
-        code = int(raw)
-    except (TypeError, ValueError):
-        issues.add("dxf_units_unknown", f"$INSUNITS={raw!r} is not an integer")
-        return Units(angle="deg")
-    length = INSUNITS.get(code)
-    if code == 0:
-        issues.add("dxf_units_unspecified", "$INSUNITS=0: the drawing is unitless", "info")
-    elif length is None:
-        issues.add("dxf_units_unknown", f"$INSUNITS={code} has no canonical length unit")
-    return Units(length=length, angle="deg", source=f"$INSUNITS={code}")
+        return units, None
+    issues.add(
+        "dxf_units_assumed",
+        f"{declared}: lengths are given in {assumed}, as $MEASUREMENT={measurement} "
+        f"({'metric' if measurement == 1 else 'imperial'}) suggests",
+        "info",
+    )
+    return units, assumed
 
 
 def _valid_extents(low: Any, high: Any) -> bool:

@@ -35,11 +35,16 @@ __all__ = [
     "BlockReference",
     "BomLine",
     "BoundingBox",
+    "ClassificationReference",
     "Dimension",
     "ExtractionResult",
     "IfcElement",
     "Issue",
     "Layer",
+    "MaterialItem",
+    "MaterialSet",
+    "NotationSource",
+    "Opening",
     "Page",
     "PartProperties",
     "Quantity",
@@ -193,6 +198,26 @@ class Dimension(_Model):
     parsed: ParsedDimension | None = Field(
         None, description="the displayed text parsed by pybase.extraction.notation"
     )
+    alternate: Quantity | None = Field(
+        None,
+        description="DXF DIMALT alternate-units value as displayed (measured x DIMLFAC x "
+        "DIMALTF, rounded per DIMALTD/DIMALTRND), in its own unit ('unitless' when the factor "
+        "matches no known unit ratio)",
+    )
+
+
+class NotationSource(_Model):
+    """Where one entry of ``gdt``, ``datums``, ``threads`` or ``surface_textures`` was read
+    (those notation models carry no location of their own). ``index`` points into the list
+    named by ``section``; ``position`` in drawing units (DXF) or PDF points from top-left."""
+
+    section: Literal["gdt", "datums", "threads", "surface_textures"]
+    index: int
+    text: str | None = Field(None, description="the text it was parsed from, decoded")
+    layout: str | None = None
+    page: int | None = None
+    handle: str | None = Field(None, description="DXF entity handle")
+    position: tuple[float, ...] | None = None
 
 
 class Table(_Model):
@@ -282,7 +307,8 @@ class Page(_Model):
 
 class SpatialNode(_Model):
     """A node of the IFC spatial structure (IfcProject/IfcSite/IfcBuilding/IfcBuildingStorey/
-    IfcSpace...). ``elevation`` in the model's length unit. ``elements`` holds the GlobalIds of
+    IfcSpace...). ``elevation`` in the model's length unit (IfcBuildingStorey.Elevation,
+    IfcSite.RefElevation, IfcBuilding.ElevationOfRefHeight). ``elements`` holds the GlobalIds of
     the elements contained in it (IfcRelContainedInSpatialStructure)."""
 
     global_id: str
@@ -293,7 +319,92 @@ class SpatialNode(_Model):
     psets: dict[str, dict[str, Any]] = Field(default_factory=dict)
     qsets: dict[str, dict[str, Any]] = Field(default_factory=dict)
     elements: list[str] = Field(default_factory=list)
+    aggregated_elements: list[str] = Field(
+        default_factory=list,
+        description="GlobalIds of the non-spatial products this node aggregates directly "
+        "(IfcRelAggregates RelatedObjects: elements, or e.g. an IfcAlignment under an IFC4X3 "
+        "IfcProject)",
+    )
+    referenced_elements: list[str] = Field(
+        default_factory=list,
+        description="GlobalIds of the elements referenced, not contained, by this node "
+        "(IfcRelReferencedInSpatialStructure, e.g. a column spanning several storeys)",
+    )
     children: list[SpatialNode] = Field(default_factory=list)
+
+
+class MaterialItem(_Model):
+    """One member of an IFC material set: an IfcMaterialLayer (``thickness``,
+    ``is_ventilated``), IfcMaterialProfile (``profile``), IfcMaterialConstituent (``fraction``)
+    or an IfcMaterial of an IfcMaterialList / a single material (only ``material``)."""
+
+    material: str | None = Field(None, description="IfcMaterial.Name")
+    name: str | None = Field(None, description="layer/profile/constituent Name (IFC4+)")
+    category: str | None = Field(None, description="Category of the item or else its material")
+    thickness: Quantity | None = Field(
+        None, description="IfcMaterialLayer.LayerThickness in the model's length unit"
+    )
+    is_ventilated: bool | None = Field(None, description="IfcMaterialLayer.IsVentilated")
+    profile: str | None = Field(
+        None, description="IfcProfileDef.ProfileName of an IfcMaterialProfile's Profile"
+    )
+    profile_class: str | None = Field(None, description="IfcProfileDef subtype of the profile")
+    fraction: float | None = Field(
+        None, description="IfcMaterialConstituent.Fraction (0..1 share of the whole)"
+    )
+
+
+class MaterialSet(_Model):
+    """What one IfcRelAssociatesMaterial assigns (IfcMaterialSelect): a single IfcMaterial
+    (``kind`` 'single', one item), an IfcMaterialLayerSet(Usage) ('layer_set', layers in order,
+    ``total_thickness`` their sum), an IfcMaterialProfileSet(Usage) ('profile_set'), an
+    IfcMaterialConstituentSet ('constituent_set') or an IfcMaterialList ('list'). Lengths in
+    the model's length unit."""
+
+    kind: Literal["single", "layer_set", "profile_set", "constituent_set", "list"]
+    ifc_class: str = Field(
+        description="class of the RelatingMaterial, e.g. IfcMaterialLayerSetUsage"
+    )
+    name: str | None = Field(
+        None, description="LayerSetName (IfcMaterialLayerSet) or Name of the set / material"
+    )
+    items: list[MaterialItem] = Field(default_factory=list)
+    total_thickness: Quantity | None = None
+    layer_set_direction: str | None = Field(None, description="usage: AXIS1/AXIS2/AXIS3")
+    direction_sense: str | None = Field(None, description="usage: POSITIVE/NEGATIVE")
+    offset_from_reference_line: Quantity | None = None
+    cardinal_point: int | None = Field(None, description="IfcMaterialProfileSetUsage")
+    inherited: bool = Field(
+        False, description="True when it comes from the type object, not the occurrence"
+    )
+
+
+class ClassificationReference(_Model):
+    """An IfcClassificationReference (or IfcClassification) associated with an object through
+    IfcRelAssociatesClassification; ``identification`` is IFC4 Identification / IFC2X3
+    ItemReference."""
+
+    system: str | None = Field(None, description="IfcClassification.Name, e.g. 'Uniclass 2015'")
+    edition: str | None = None
+    identification: str | None = None
+    name: str | None = None
+    location: str | None = Field(None, description="URI of the reference")
+    inherited: bool = Field(
+        False, description="True when it comes from the type object, not the occurrence"
+    )
+
+
+class Opening(_Model):
+    """An opening (IfcOpeningElement, IfcVoidingFeature) that voids an element
+    (IfcRelVoidsElement) and the elements that fill it (IfcRelFillsElement)."""
+
+    global_id: str
+    ifc_class: str
+    name: str | None = None
+    predefined_type: str | None = None
+    filled_by: list[str] = Field(
+        default_factory=list, description="GlobalIds of the doors/windows/... filling it"
+    )
 
 
 class IfcElement(_Model):
@@ -313,6 +424,24 @@ class IfcElement(_Model):
     psets: dict[str, dict[str, Any]] = Field(default_factory=dict)
     qsets: dict[str, dict[str, Any]] = Field(default_factory=dict)
     parent: str | None = Field(None, description="GlobalId of the aggregating element, if any")
+    material_sets: list[MaterialSet] = Field(
+        default_factory=list,
+        description="materials in full, one per IfcRelAssociatesMaterial (the type's when the "
+        "occurrence has none)",
+    )
+    classifications: list[ClassificationReference] = Field(default_factory=list)
+    openings: list[Opening] = Field(
+        default_factory=list, description="openings voiding this element (IfcRelVoidsElement)"
+    )
+    fills: str | None = Field(
+        None, description="GlobalId of the opening this element fills (IfcRelFillsElement)"
+    )
+    host: str | None = Field(
+        None, description="GlobalId of the element whose opening this element fills"
+    )
+    occurrence_count: int | None = Field(
+        None, description="types only: occurrences typed by it (IfcRelDefinesByType)"
+    )
 
 
 class PartProperties(_Model):
@@ -360,6 +489,10 @@ class ExtractionResult(_Model):
     datums: list[DatumFeature] = Field(default_factory=list, description="datum feature symbols")
     threads: list[Thread] = Field(default_factory=list)
     surface_textures: list[SurfaceTexture] = Field(default_factory=list)
+    notation_sources: list[NotationSource] = Field(
+        default_factory=list,
+        description="location of each gdt/datums/threads/surface_textures entry",
+    )
     tables: list[Table] = Field(default_factory=list)
     bom: list[BomLine] = Field(default_factory=list)
     text: list[TextItem] = Field(default_factory=list)
@@ -369,6 +502,11 @@ class ExtractionResult(_Model):
     block_references: list[BlockReference] = Field(default_factory=list)
     spatial_structure: SpatialNode | None = None
     elements: list[IfcElement] = Field(default_factory=list)
+    element_types: list[IfcElement] = Field(
+        default_factory=list,
+        description="IFC: the type objects (IfcTypeProduct: IfcElementType, IFC2X3 IfcDoorStyle/"
+        "IfcWindowStyle ...) in IfcElement shape; storey/type/parent/host stay empty",
+    )
     assembly: list[AssemblyNode] = Field(
         default_factory=list, description="STEP: root products (free shapes) of the assembly tree"
     )

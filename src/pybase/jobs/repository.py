@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, undefer
 
 from pybase.errors import JobNotFoundError
 from pybase.jobs.models import ExtractionJob
-from pybase.jobs.states import CLAIMABLE, JobStatus
+from pybase.jobs.states import CLAIMABLE, TERMINAL, JobStatus
 
 __all__ = ["Claim", "JobRepository"]
 
@@ -258,3 +258,152 @@ class JobRepository:
         """Delete the job row; returns whether it existed."""
         stmt = delete(_T).where(_T.c.id == job_id).returning(_T.c.id)
         return self.session.execute(stmt).first() is not None
+
+    # -- maintenance ---------------------------------------------------------------------
+    def beat(self, job_id: uuid.UUID, attempt: int, *, now: datetime) -> bool:
+        """Write the heartbeat of a running attempt. Does not apply (returns False) when the
+        attempt was superseded or ended, or when a cancel was requested: a job that ignores a
+        cancel then goes stale and is ended by the rescue (as ``cancelled``)."""
+        stmt = (
+            update(_T)
+            .where(
+                _T.c.id == job_id,
+                _T.c.attempt == attempt,
+                _T.c.status == _PROCESSING,
+                _T.c.cancel_requested.is_(False),
+            )
+            .values(heartbeat_at=now)
+            .returning(_T.c.id)
+        )
+        return self.session.execute(stmt).first() is not None
+
+    def pending_unclaimed(self, *, created_before: datetime, limit: int = 10_000) -> list[Any]:
+        """(id, created_at, extraction_format) of pending jobs created at or before
+        ``created_before``, oldest first: jobs no worker has claimed (yet)."""
+        stmt = (
+            select(_T.c.id, _T.c.created_at, _T.c.extraction_format)
+            .where(_T.c.status == JobStatus.PENDING.value, _T.c.created_at <= created_before)
+            .order_by(_T.c.created_at)
+            .limit(limit)
+        )
+        return list(self.session.execute(stmt).all())
+
+    def due_retry_rows(self, *, now: datetime, limit: int = 10_000) -> list[Any]:
+        """(id, next_retry_at, extraction_format) of retrying jobs whose ``next_retry_at`` has
+        come, longest due first."""
+        stmt = (
+            select(_T.c.id, _T.c.next_retry_at, _T.c.extraction_format)
+            .where(_T.c.status == JobStatus.RETRYING.value, _T.c.next_retry_at <= now)
+            .order_by(_T.c.next_retry_at)
+            .limit(limit)
+        )
+        return list(self.session.execute(stmt).all())
+
+    def finished_before(self, *, cutoff: datetime, limit: int = 1000) -> list[Any]:
+        """(id, file_path) of completed, failed or cancelled jobs that finished (or, lacking
+        ``completed_at``, were created) before ``cutoff``, oldest first."""
+        from sqlalchemy import func
+
+        finished = func.coalesce(_T.c.completed_at, _T.c.created_at)
+        stmt = (
+            select(_T.c.id, _T.c.file_path)
+            .where(_T.c.status.in_([s.value for s in TERMINAL]), finished < cutoff)
+            .order_by(finished)
+            .limit(limit)
+        )
+        return list(self.session.execute(stmt).all())
+
+    def delete_many(self, job_ids: Sequence[uuid.UUID]) -> int:
+        """Delete the given job rows; returns how many existed."""
+        deleted = 0
+        for start in range(0, len(job_ids), 500):
+            chunk = list(job_ids[start : start + 500])
+            stmt = delete(_T).where(_T.c.id.in_(chunk)).returning(_T.c.id)
+            deleted += len(self.session.execute(stmt).all())
+        return deleted
+
+    def file_paths_in_use(self, paths: Iterable[str]) -> set[str]:
+        """Those of ``paths`` that some job row still refers to."""
+        wanted = sorted(set(paths))
+        used: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            used.update(
+                self.session.scalars(select(_T.c.file_path).where(_T.c.file_path.in_(chunk)))
+            )
+        return used
+
+
+# -- API additions: ownership, de-duplication, deletion, metrics ---------------------------
+def _owned(job: ExtractionJob, owner: str | None) -> bool:
+    return owner is None or job.owner == owner
+
+
+class OwnedJobRepository(JobRepository):
+    """:class:`JobRepository` plus the queries the HTTP API needs: reads restricted to one
+    owner (``owner=None`` means an admin: no restriction), the de-duplication lookup, a
+    conditional delete and the aggregates behind ``/metrics``."""
+
+    def get_visible(
+        self, job_id: uuid.UUID, owner: str | None, *, with_result: bool = False
+    ) -> ExtractionJob:
+        """The job, if ``owner`` may see it (its own, or any for ``owner=None``).
+
+        Raises:
+            JobNotFoundError: no such job, or it belongs to someone else (the two are not told
+                apart, so ids of other owners' jobs cannot be probed).
+        """
+        job = self.get(job_id, with_result=with_result)
+        if not _owned(job, owner):
+            raise JobNotFoundError(f"no job with id {job_id}")
+        return job
+
+    def find_completed_duplicates(
+        self, sha256: str, owner: str | None, *, limit: int = 20
+    ) -> list[ExtractionJob]:
+        """Completed jobs of ``owner`` (``owner IS NULL`` for None) over the same bytes,
+        newest first (uses the ``sha256`` index). The caller compares options."""
+        stmt = select(ExtractionJob).where(
+            ExtractionJob.sha256 == sha256,
+            ExtractionJob.status == JobStatus.COMPLETED.value,
+            ExtractionJob.owner.is_(None) if owner is None else ExtractionJob.owner == owner,
+        )
+        stmt = stmt.order_by(ExtractionJob.completed_at.desc()).limit(limit)
+        return list(self.session.scalars(stmt))
+
+    def delete_unless(self, job_id: uuid.UUID, statuses: Iterable[str]) -> str | None:
+        """Delete the job unless its status is in ``statuses`` (one conditional DELETE, so a
+        job claimed a moment ago is not deleted under its worker). Returns the deleted job's
+        ``file_path``, or None when nothing was deleted."""
+        stmt = (
+            delete(_T)
+            .where(_T.c.id == job_id, _T.c.status.not_in(list(statuses)))
+            .returning(_T.c.file_path)
+        )
+        row = self.session.execute(stmt).first()
+        return None if row is None else str(row[0])
+
+    def retry_totals(self) -> tuple[int, int]:
+        """(sum of ``retry_count``, sum of ``attempt``) over all jobs in the store."""
+        from sqlalchemy import func
+
+        stmt = select(
+            func.coalesce(func.sum(_T.c.retry_count), 0), func.coalesce(func.sum(_T.c.attempt), 0)
+        )
+        retries, attempts = self.session.execute(stmt).one()
+        return int(retries), int(attempts)
+
+    def duration_histogram(self, bounds_ms: Sequence[int]) -> tuple[list[int], int, int]:
+        """Durations of completed jobs as a cumulative histogram in one scan: (counts of
+        ``duration_ms <= bound`` per bound, total count, sum of ``duration_ms``)."""
+        from sqlalchemy import case, func
+
+        completed = _T.c.status == JobStatus.COMPLETED.value
+        columns = [
+            func.coalesce(func.sum(case((_T.c.duration_ms <= bound, 1), else_=0)), 0)
+            for bound in bounds_ms
+        ]
+        total = func.coalesce(func.sum(_T.c.duration_ms), 0)
+        stmt = select(*columns, func.count(), total).where(completed, _T.c.duration_ms.is_not(None))
+        row = self.session.execute(stmt).one()
+        return [int(v) for v in row[:-2]], int(row[-2]), int(row[-1])

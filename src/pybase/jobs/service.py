@@ -8,6 +8,7 @@ here works inside the caller's session and never commits.
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import socket
@@ -17,10 +18,11 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from pybase.config import Settings, get_settings
@@ -38,18 +40,29 @@ from pybase.jobs.states import CLAIMABLE, JobStatus, check_transition
 from pybase.storage import materialize
 
 __all__ = [
+    "DB_UNAVAILABLE",
+    "IgnoredCancel",
     "JobOutcome",
     "backoff_seconds",
     "cancel_job",
     "create_job",
     "default_worker_id",
+    "end_attempt_of_worker",
+    "ignored_cancel",
     "mark_attempt_lost",
+    "prune_finished_jobs",
     "rescue_stale_jobs",
     "retry_job",
     "run_job",
 ]
 
 ExtractFn = Callable[..., Any]
+
+log = logging.getLogger(__name__)
+
+#: Errors that mean "the database cannot be reached right now" (server restarting, network
+#: gone, SQLite lock held past the busy timeout). A running attempt rides them out.
+DB_UNAVAILABLE: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 
 
 def default_worker_id() -> str:
@@ -121,9 +134,9 @@ def cancel_job(session: Session, job_id: uuid.UUID) -> ExtractionJob:
     check_transition(job.status, JobStatus.CANCELLED)
     now = utcnow()
     if job.status == JobStatus.PROCESSING:
-        repo.conditional_update(job_id, [JobStatus.PROCESSING], cancel_requested=True)
+        applied = repo.conditional_update(job_id, [JobStatus.PROCESSING], cancel_requested=True)
     else:
-        repo.conditional_update(
+        applied = repo.conditional_update(
             job_id,
             [s.value for s in CLAIMABLE],
             status=JobStatus.CANCELLED.value,
@@ -132,8 +145,13 @@ def cancel_job(session: Session, job_id: uuid.UUID) -> ExtractionJob:
             error_message="cancelled before it ran",
             next_retry_at=None,
         )
+        if not applied:  # a worker claimed it since we read it (READ COMMITTED): stop that
+            applied = repo.conditional_update(job_id, [JobStatus.PROCESSING], cancel_requested=True)
     session.expire(job)
-    return repo.get(job_id)
+    job = repo.get(job_id)
+    if not applied:  # it ended meanwhile
+        check_transition(job.status, JobStatus.CANCELLED)
+    return job
 
 
 def retry_job(session: Session, job_id: uuid.UUID) -> ExtractionJob:
@@ -200,8 +218,10 @@ def mark_attempt_lost(
     database: Database, job_id: uuid.UUID, attempt: int, error: PybaseError | None = None
 ) -> str | None:
     """End attempt ``attempt`` of a processing job whose worker is gone (died, killed, timed
-    out). With the default ``WorkerLostError`` the job is retried while its budget lasts.
-    Returns the new status, or None when the attempt had already ended (fenced)."""
+    out). With the default ``WorkerLostError`` the job is retried while its budget lasts. A job
+    whose cancel was requested ends ``cancelled`` instead, whatever stopped it (a worker
+    terminated by the cancel fallback is not a lost worker). Returns the new status, or None
+    when the attempt had already ended (fenced)."""
     error = error or WorkerLostError("the worker process died while running the job")
     settings = get_settings()
     with database.session() as session:
@@ -213,10 +233,82 @@ def mark_attempt_lost(
         if job.status != JobStatus.PROCESSING or job.attempt != attempt:
             return None
         elapsed = int((utcnow() - job.started_at).total_seconds() * 1000) if job.started_at else 0
-        values = _failure_values(job.retry_count, job.max_retries, error, settings, None, elapsed)
+        if job.cancel_requested:
+            values = _cancelled_values(elapsed, "cancelled; the worker running it was stopped")
+        else:
+            values = _failure_values(
+                job.retry_count, job.max_retries, error, settings, None, elapsed
+            )
         if repo.fenced_update(job_id, attempt, **values):
             return str(values["status"])
     return None
+
+
+def _cancelled_values(duration_ms: int, message: str) -> dict[str, Any]:
+    """Column values that end an attempt ``cancelled``."""
+    return {
+        "status": JobStatus.CANCELLED.value,
+        "completed_at": utcnow(),
+        "duration_ms": duration_ms,
+        "error_code": JobCancelledError.code,
+        "error_message": message,
+    }
+
+
+def end_attempt_of_worker(
+    database: Database, job_id: uuid.UUID, worker_id: str, error: PybaseError | None = None
+) -> str | None:
+    """End the attempt of job ``job_id`` that worker ``worker_id`` (``host:pid``) holds, after
+    that process died, was terminated or ran past its hard time limit; see
+    :func:`mark_attempt_lost` for the outcome. Returns the new status, or None when that
+    worker holds no attempt of the job (it ended already, or another worker claimed it)."""
+    with database.session() as session:
+        rows = JobRepository(session).processing_by_workers([worker_id])
+    for row in rows:
+        if row.id == job_id:
+            return mark_attempt_lost(database, job_id, row.attempt, error)
+    return None
+
+
+@dataclass(frozen=True)
+class IgnoredCancel:
+    """A running attempt whose cancel was requested but which has not stopped: what a
+    dispatcher needs to terminate it (the Celery task id, or the ``host:pid`` worker id)."""
+
+    job_id: uuid.UUID
+    attempt: int
+    celery_task_id: str | None
+    worker_id: str | None
+
+
+def ignored_cancel(session: Session, job_id: uuid.UUID) -> IgnoredCancel | None:
+    """The attempt to terminate for a job whose cancel was requested while it ran and that is
+    still ``processing`` (the extractor did not reach a progress report: a long native call).
+    None when the job stopped by itself, was never cancelled, or does not exist. Terminating
+    the worker then ends the attempt ``cancelled`` (see :func:`mark_attempt_lost`)."""
+    try:
+        job = JobRepository(session).get(job_id)
+    except PybaseError:
+        return None
+    if job.status != JobStatus.PROCESSING or not job.cancel_requested:
+        return None
+    return IgnoredCancel(job.id, job.attempt, job.celery_task_id, job.worker_id)
+
+
+def prune_finished_jobs(
+    session: Session, *, finished_before: datetime, limit: int = 1000
+) -> tuple[int, list[str]]:
+    """Delete up to ``limit`` completed, failed or cancelled jobs that finished before
+    ``finished_before``. Returns (jobs deleted, file refs that no remaining job refers to):
+    the caller deletes those files after committing, and only the ones it owns (the store's)."""
+    repo = JobRepository(session)
+    rows = repo.finished_before(cutoff=finished_before, limit=limit)
+    if not rows:
+        return 0, []
+    deleted = repo.delete_many([row.id for row in rows])
+    refs = {row.file_path for row in rows}
+    orphaned = sorted(refs - repo.file_paths_in_use(refs))
+    return deleted, orphaned
 
 
 def rescue_stale_jobs(
@@ -274,10 +366,8 @@ class _Heartbeat:
         while not self._stop.wait(interval):
             try:
                 with database.session() as session:
-                    if not JobRepository(session).fenced_update(
-                        job_id, attempt, heartbeat_at=utcnow()
-                    ):
-                        return
+                    if not JobRepository(session).beat(job_id, attempt, now=utcnow()):
+                        return  # superseded, ended, or cancel requested: stop beating
             except Exception:  # the next beat tries again; the job itself reports errors
                 continue
 
@@ -293,7 +383,9 @@ class _Heartbeat:
 class _ProgressWriter:
     """The progress callback handed to extractors: writes at most every ``min_interval``
     seconds (and always the final step), raises JobCancelledError when a cancel was
-    requested or the attempt was superseded."""
+    requested or the attempt was superseded. A report that cannot be written because the
+    database is unreachable is skipped: the extraction goes on, and the outcome write waits for
+    the database (see :func:`_write_outcome`)."""
 
     def __init__(
         self, database: Database, job_id: uuid.UUID, attempt: int, min_interval: float = 0.5
@@ -307,10 +399,14 @@ class _ProgressWriter:
         if now - self._last < self.min_interval and done < total:
             return
         self._last = now
-        with self.database.session() as session:
-            applied, cancel = JobRepository(session).report_progress(
-                self.job_id, self.attempt, done=done, total=total, now=utcnow()
-            )
+        try:
+            with self.database.session() as session:
+                applied, cancel = JobRepository(session).report_progress(
+                    self.job_id, self.attempt, done=done, total=total, now=utcnow()
+                )
+        except DB_UNAVAILABLE as exc:
+            log.warning("job %s: progress not written (database unavailable: %s)", self.job_id, exc)
+            return
         if cancel:
             raise JobCancelledError("cancel requested")
         if not applied:
@@ -387,14 +483,10 @@ def _execute(
             "extraction_format": payload["source"]["format"],
             "sha256": payload["source"]["sha256"],
         }
-    except JobCancelledError as exc:
-        values = {
-            "status": JobStatus.CANCELLED.value,
-            "completed_at": utcnow(),
-            "duration_ms": int((time.monotonic() - started) * 1000),
-            "error_code": exc.code,
-            "error_message": "cancelled while running",
-        }
+    except JobCancelledError:
+        values = _cancelled_values(
+            int((time.monotonic() - started) * 1000), "cancelled while running"
+        )
     except PybaseError as exc:
         trace = None if isinstance(exc, ExtractionError) else traceback.format_exc()
         values = _failure_values(
@@ -415,8 +507,110 @@ def _execute(
             traceback.format_exc(),
             int((time.monotonic() - started) * 1000),
         )
-    with database.session() as session:
-        applied = JobRepository(session).fenced_update(claim.job_id, claim.attempt, **values)
+    applied = _write_outcome(database, claim, values, settings)
     if not applied:
         return JobOutcome(claim.job_id, None, claim.attempt)
     return JobOutcome(claim.job_id, str(values["status"]), claim.attempt, values.get("error_code"))
+
+
+def _write_outcome(
+    database: Database, claim: Claim, values: dict[str, Any], settings: Settings
+) -> bool:
+    """Write an attempt's outcome (fenced). While the database is unreachable (a PostgreSQL
+    restart) the write is tried again for up to ``heartbeat_timeout_seconds``; after that the
+    error propagates and the attempt stays ``processing`` until the stale-heartbeat rescue ends
+    it, so the job is never lost. Returns whether the write applied."""
+    deadline = time.monotonic() + settings.heartbeat_timeout_seconds
+    delay = 0.2
+    while True:
+        try:
+            with database.session() as session:
+                return JobRepository(session).fenced_update(claim.job_id, claim.attempt, **values)
+        except DB_UNAVAILABLE as exc:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning(
+                "job %s: outcome not written yet (database unavailable: %s)", claim.job_id, exc
+            )
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+# -- API additions: uploaded files, visibility, de-duplication, deletion -------------------
+def create_stored_job(
+    session: Session,
+    *,
+    job_id: uuid.UUID,
+    file_ref: str,
+    filename: str,
+    file_size: int,
+    sha256: str | None,
+    options: dict[str, Any] | None = None,
+    owner: str | None = None,
+    extraction_format: str | None = None,
+    max_retries: int | None = None,
+) -> ExtractionJob:
+    """Stage a pending job for a file already in the file store (``file_ref``: a local path or
+    ``s3://`` URL; ``file_size`` in bytes). Unlike :func:`create_job` it never reads the file:
+    the API detected the format and hashed the bytes while receiving them. Not committed: the
+    caller commits, and only then dispatches."""
+    job = ExtractionJob(
+        id=job_id,
+        status=JobStatus.PENDING.value,
+        extraction_format=extraction_format,
+        filename=filename,
+        file_path=file_ref,
+        file_size=file_size,
+        sha256=sha256,
+        options=options or {},
+        owner=owner,
+        max_retries=get_settings().max_retries if max_retries is None else max_retries,
+        created_at=utcnow(),
+    )
+    return JobRepository(session).add(job)
+
+
+def get_job(
+    session: Session, job_id: uuid.UUID, *, owner: str | None = None, with_result: bool = False
+) -> ExtractionJob:
+    """The job if ``owner`` may see it (``owner=None``: anyone's, for admins and the CLI).
+
+    Raises:
+        JobNotFoundError: no such job, or it belongs to another owner.
+    """
+    from pybase.jobs.repository import OwnedJobRepository
+
+    return OwnedJobRepository(session).get_visible(job_id, owner, with_result=with_result)
+
+
+def find_duplicate(
+    session: Session, sha256: str, options: dict[str, Any], owner: str | None
+) -> ExtractionJob | None:
+    """The newest completed job of ``owner`` over the same bytes (``sha256``) with the same
+    options, or None. Options are compared as stored (the API stores them normalised:
+    defaults left out), so ``{}`` and ``{"tables": true}`` are the same request."""
+    from pybase.jobs.repository import OwnedJobRepository
+
+    for job in OwnedJobRepository(session).find_completed_duplicates(sha256, owner):
+        if (job.options or {}) == options:
+            return job
+    return None
+
+
+def delete_job(session: Session, job_id: uuid.UUID, *, owner: str | None = None) -> str:
+    """Delete a job that is not running; returns its ``file_path`` so the caller can delete the
+    stored file after committing.
+
+    Raises:
+        JobNotFoundError: no such job (or not ``owner``'s).
+        IllegalTransitionError: the job is processing (cancel it first).
+    """
+    from pybase.errors import IllegalTransitionError
+    from pybase.jobs.repository import OwnedJobRepository
+
+    repo = OwnedJobRepository(session)
+    repo.get_visible(job_id, owner)
+    file_ref = repo.delete_unless(job_id, [JobStatus.PROCESSING.value])
+    if file_ref is None:
+        raise IllegalTransitionError("a processing job cannot be deleted: cancel it first")
+    return file_ref

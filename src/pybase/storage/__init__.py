@@ -4,6 +4,10 @@ A job's ``file_path`` is either a local path (``pybase extract`` on a laptop, or
 directory ``PYBASE_STORAGE_DIR`` mounted on every worker) or an object URL
 ``s3://bucket/key`` (``PYBASE_STORAGE_URL``). :func:`materialize` yields a local path for
 either kind; extractors only ever see local paths.
+
+:func:`get_store` returns the configured :class:`~pybase.storage.base.FileStore` that the API
+writes uploads to: :class:`~pybase.storage.local.LocalStore` or
+:class:`~pybase.storage.s3.S3Store` (boto3 is imported only when a bucket is used).
 """
 
 from __future__ import annotations
@@ -11,8 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["materialize"]
+if TYPE_CHECKING:
+    from pybase.config import Settings
+    from pybase.storage.base import FileStore
+
+__all__ = ["get_store", "materialize"]
 
 
 @contextmanager
@@ -26,3 +35,19 @@ def materialize(file_ref: str) -> Iterator[Path]:
             yield path
         return
     yield Path(file_ref)
+
+
+def get_store(settings: Settings) -> FileStore:
+    """The store for uploaded files: the bucket of ``PYBASE_STORAGE_URL`` (``s3://``) when set,
+    else the directory ``PYBASE_STORAGE_DIR`` (default ``<data_dir>/files``).
+
+    Raises:
+        ValueError: ``PYBASE_STORAGE_URL`` is set but is not an ``s3://bucket[/prefix]`` URL.
+    """
+    if settings.storage_url:
+        from pybase.storage.s3 import S3Store
+
+        return S3Store(settings.storage_url, endpoint_url=settings.s3_endpoint_url)
+    from pybase.storage.local import LocalStore
+
+    return LocalStore(settings.resolved_storage_dir)

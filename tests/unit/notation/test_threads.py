@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pybase.extraction.notation import Thread, format_thread, parse_thread
+from pybase.extraction.notation import (
+    ParsedDimension,
+    Thread,
+    format_thread,
+    parse_notation,
+    parse_thread,
+)
 from pybase.extraction.notation.thread_tables import ISO261_COARSE_PITCH, ISO261_PITCHES
 
 
@@ -151,6 +157,19 @@ def test_pipe_class_a_is_external() -> None:
 )
 def test_not_a_thread(text: str) -> None:
     assert parse_thread(text) is None
+
+
+def test_hole_class_g_after_a_size_is_not_a_pipe_thread() -> None:
+    """Regression (nist__nist_ftc_10_asme1_rb.pdf page 3): ``Ø3.5 G6`` is a diameter with the
+    ISO 286 hole class G6, not an ISO 228 G6 pipe thread."""
+    assert parse_thread("Ø3.5 G6") is None
+    assert parse_thread("12 G7") is None
+    dimension = parse_notation("Ø3.5 G6")
+    assert isinstance(dimension, ParsedDimension)
+    assert dimension.kind == "diameter"
+    assert dimension.fit is not None and dimension.fit.designation == "G6"
+    assert thread("G6").series == "G"  # alone, or as a fraction, it is still a pipe thread
+    assert thread("Ø3.5 G1/2").size == "1/2"
 
 
 @st.composite

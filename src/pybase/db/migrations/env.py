@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import MetaData
 
+from pybase.auth import models as auth_models  # noqa: F401  (api_tokens)
 from pybase.db.base import SCHEMA, Base
 from pybase.jobs import models  # noqa: F401  (registers the tables on Base.metadata)
 

@@ -62,6 +62,8 @@ _DEPTH_RE = re.compile(
     rf"↧\s*(?P<a>{NUMBER})|(?P<b>{NUMBER})\s*(?:DEEP|DP|TIEF)\b|(?:DEEP|DP)\s*(?P<c>{NUMBER})",
     re.IGNORECASE,
 )
+#: A size value (optionally Ø-prefixed) right before a ``G<n>``: then G<n> is a tolerance class.
+_SIZE_BEFORE_RE = re.compile(rf"(?:^|[\sØ]){NUMBER}\s+$")
 _THRU_RE = re.compile(r"\b(?:THRU|THROUGH|DURCH)\b", re.IGNORECASE)
 _LH_RE = re.compile(r"(?<![A-Za-z])LH(?![A-Za-z])")
 
@@ -223,6 +225,12 @@ def _npt(match: re.Match[str], s: str, unit: str) -> Thread | None:
 def _pipe(match: re.Match[str], s: str, unit: str) -> Thread | None:
     if match.group("g"):
         series, size = "G", _size_key(match.group("gsize"))
+        if (
+            "/" not in size
+            and not match.group("count")
+            and _SIZE_BEFORE_RE.search(s[: match.start()])
+        ):
+            return None  # 'Ø3.5 G6': an ISO 286 hole class after a size, not ISO 228 G6
     else:
         series, size = match.group("r"), _size_key(match.group("rsize"))
         if series == "R" and "/" not in size:

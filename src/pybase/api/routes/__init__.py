@@ -1,0 +1,2 @@
+"""HTTP routes, one module per domain: :mod:`.jobs` (``/api/v1/extraction``) and
+:mod:`.system` (``/health``, ``/metrics``)."""
