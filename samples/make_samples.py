@@ -620,19 +620,24 @@ def _dimension(
 
 
 def _scanned_sheet_image() -> Any:
-    """A 1-bit 840 x 594 px raster (A3 at about 50 dpi) of a bracket outline, no text."""
-    from PIL import Image, ImageDraw
+    """A 1-bit 1680 x 1188 px raster (A3 at about 100 dpi) of a bracket outline with a title
+    block whose printed text (part number, title) OCR can read back."""
+    from PIL import Image, ImageDraw, ImageFont
 
-    image = Image.new("1", (840, 594), 1)
+    image = Image.new("1", (1680, 1188), 1)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((10, 10, 829, 583), outline=0, width=2)
-    draw.rectangle((120, 150, 480, 390), outline=0, width=3)
-    for cx, cy in ((156, 186), (444, 186), (444, 354), (156, 354)):
-        draw.ellipse((cx - 15, cy - 15, cx + 15, cy + 15), outline=0, width=2)
-    draw.rectangle((120, 430, 480, 454), outline=0, width=3)
-    draw.rectangle((590, 480, 829, 583), outline=0, width=2)
-    for y in (500, 520, 540, 560):
-        draw.line((590, y, 829, y), fill=0, width=1)
+    draw.rectangle((20, 20, 1659, 1167), outline=0, width=4)
+    draw.rectangle((240, 300, 960, 780), outline=0, width=6)
+    for cx, cy in ((312, 372), (888, 372), (888, 708), (312, 708)):
+        draw.ellipse((cx - 30, cy - 30, cx + 30, cy + 30), outline=0, width=4)
+    draw.rectangle((240, 860, 960, 908), outline=0, width=6)
+    draw.rectangle((1080, 900, 1659, 1167), outline=0, width=4)
+    font = ImageFont.load_default(size=52)
+    for row, text in enumerate(("PB-1001", "MOUNTING BRACKET", "REVISION B")):
+        top = 900 + row * 89
+        if row:
+            draw.line((1080, top, 1659, top), fill=0, width=2)
+        draw.text((1110, top + 20), text, fill=0, font=font)
     return image
 
 

@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
@@ -84,6 +84,32 @@ class Settings(BaseSettings):
     )
     cancel_grace_seconds: float = Field(
         10.0, gt=0, description="a running job that ignores a cancel this long is terminated"
+    )
+
+    # -- Werk24 engine (extra `werk24`) --------------------------------------------------
+    werk24_token: SecretStr | None = Field(
+        None,
+        description="Werk24 API token; unset = the client's own lookup (.werk24 files, then "
+        "W24TECHREAD_AUTH_TOKEN)",
+    )
+    werk24_server: str | None = Field(
+        None,
+        description="Werk24 WebSocket endpoint (wss://...); unset = the client's default "
+        "(its WSS_SERVER variable, else wss://ws-api.w24.co/v2)",
+    )
+    werk24_https_server: str | None = Field(
+        None, description="Werk24 HTTPS endpoint; unset = the client's default (https://api.w24.co)"
+    )
+    werk24_ca_file: Path | None = Field(
+        None,
+        description="PEM file of extra certificate authorities trusted for the Werk24 endpoints "
+        "(a TLS-inspecting proxy, a private deployment); the public CAs stay trusted",
+    )
+    werk24_max_pages: int = Field(
+        5, ge=1, description="pages Werk24 reads per drawing when the job sets no max_pages"
+    )
+    werk24_timeout_seconds: float = Field(
+        180.0, gt=0, description="a Werk24 read that has not completed after this fails (retried)"
     )
 
     @property

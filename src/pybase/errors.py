@@ -14,16 +14,22 @@ README) and a ``transient`` flag that drives the retry policy::
      │    ├── SourceNotFoundError        file_not_found        (also FileNotFoundError)
      │    ├── DependencyMissingError     dependency_missing    (also ImportError)
      │    ├── ExtractionTimeoutError     extraction_timeout
-     │    └── TransientExtractionError   transient_error       (transient: retried)
-     │         └── StorageUnavailableError  storage_unavailable (object store unreachable)
+     │    ├── TransientExtractionError   transient_error       (transient: retried)
+     │    │    ├── StorageUnavailableError  storage_unavailable (object store unreachable)
+     │    │    └── Werk24UnavailableError   werk24_unavailable  (also a Werk24Error)
+     │    └── Werk24Error                the Werk24 service refused or failed the read
+     │         ├── Werk24UnauthorizedError        werk24_unauthorized
+     │         ├── Werk24InsufficientCreditsError werk24_insufficient_credits
+     │         └── Werk24RejectedError            werk24_rejected (also ValueError)
      ├── WorkerLostError                 worker_lost           (transient: retried)
      ├── JobCancelledError               cancelled
      ├── JobNotFoundError                job_not_found         (also LookupError)
+     ├── StoreNotMigratedError           store_not_migrated    (run `pybase db upgrade`)
      └── IllegalTransitionError          illegal_transition    (also ValueError)
 
-Library errors (ezdxf, ifcopenshell, OCP, pdfminer) are converted into this tree at the
-extractor boundary with ``raise ... from exc``, so the cause chain is kept. Anything else that
-escapes an extractor is recorded as ``internal_error`` with its stack trace.
+Library errors (ezdxf, ifcopenshell, OCP, pdfminer, the werk24 client) are converted into this
+tree at the extractor boundary with ``raise ... from exc``, so the cause chain is kept. Anything
+else that escapes an extractor is recorded as ``internal_error`` with its stack trace.
 """
 
 from __future__ import annotations
@@ -43,8 +49,14 @@ __all__ = [
     "PybaseError",
     "SourceNotFoundError",
     "StorageUnavailableError",
+    "StoreNotMigratedError",
     "TransientExtractionError",
     "UnsupportedFormatError",
+    "Werk24Error",
+    "Werk24InsufficientCreditsError",
+    "Werk24RejectedError",
+    "Werk24UnauthorizedError",
+    "Werk24UnavailableError",
     "WorkerLostError",
 ]
 
@@ -135,6 +147,43 @@ class StorageUnavailableError(TransientExtractionError):
     code = "storage_unavailable"
 
 
+class Werk24Error(ExtractionError):
+    """The Werk24 service (``engine="werk24"``) refused or failed to read the drawing. Raised by
+    :mod:`pybase.extraction.werk24`, converted from the ``werk24`` client's exceptions."""
+
+    code = "werk24_error"
+
+
+class Werk24UnauthorizedError(Werk24Error):
+    """No Werk24 API token is configured (``PYBASE_WERK24_TOKEN``, ``W24TECHREAD_AUTH_TOKEN``
+    or a ``.werk24`` file), or the service refused it. Not retried: fix the token."""
+
+    code = "werk24_unauthorized"
+
+
+class Werk24InsufficientCreditsError(Werk24Error):
+    """The Werk24 account's credits (request quota) are used up. Not retried: waiting does not
+    refill them; top the account up and retry the job."""
+
+    code = "werk24_insufficient_credits"
+
+
+class Werk24RejectedError(Werk24Error, ValueError):
+    """The service will not read this drawing as sent: too large, a media type or page size it
+    does not take, not understood as a drawing, or a malformed request. Not retried."""
+
+    code = "werk24_rejected"
+
+
+class Werk24UnavailableError(TransientExtractionError, Werk24Error):
+    """The service could not be reached or did not finish: rate limited (HTTP 429 without a
+    spent quota), a server error (5xx), a read that timed out, or a connection dropped
+    mid-stream. Retried with backoff."""
+
+    code = "werk24_unavailable"
+    transient = True
+
+
 class WorkerLostError(PybaseError):
     """The process running the job died (native crash, out of memory, SIGKILL) or stopped
     sending heartbeats. Retried until ``max_retries`` is used up."""
@@ -153,6 +202,13 @@ class JobNotFoundError(PybaseError, LookupError):
     """No job has the given id."""
 
     code = "job_not_found"
+
+
+class StoreNotMigratedError(PybaseError):
+    """The PostgreSQL job store's schema is missing or older than this version of PyBase
+    Extract (``pybase db upgrade`` migrates it)."""
+
+    code = "store_not_migrated"
 
 
 class IllegalTransitionError(PybaseError, ValueError):
@@ -175,6 +231,10 @@ ERROR_CODES: dict[str, str] = {
     TransientExtractionError.code: "a temporary failure; retried with backoff",
     StorageUnavailableError.code: "the file store (S3 bucket) was unreachable; retried",
     WorkerLostError.code: "the worker process died or stopped heartbeating; retried",
+    Werk24UnauthorizedError.code: "no Werk24 API token, or the service refused it",
+    Werk24InsufficientCreditsError.code: "the Werk24 account has no credits left",
+    Werk24RejectedError.code: "Werk24 will not read this drawing (size, media type, content)",
+    Werk24UnavailableError.code: "Werk24 was unreachable, rate limited or failed; retried",
     JobCancelledError.code: "the job was cancelled",
     "internal_error": "an unexpected error in PyBase Extract (a bug): see error_stack_trace",
 }

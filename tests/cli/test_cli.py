@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -123,7 +124,8 @@ def test_jobs_show_retry_cancel(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_leaves_nothing_processing(tmp_path: Path) -> None:
-    files = [fake_file(tmp_path / f"slow{n}.pdf", "sleep:30") for n in range(3)]
+    files = [fake_file(tmp_path / "quick.pdf", "ok")]
+    files += [fake_file(tmp_path / f"slow{n}.pdf", "sleep:30") for n in range(3)]
     env = _env(tmp_path, PYBASE_EXTRA_EXTRACTORS=EXTRA)
     proc = subprocess.Popen(
         [*PYBASE, "extract", "--format", "fake", "--workers", "2", *map(str, files)],
@@ -133,21 +135,32 @@ def test_ctrl_c_leaves_nothing_processing(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    # wait until two jobs are processing
+    # wait until the quick job is done and two slow ones are processing
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        listed = pybase(tmp_path, "jobs", "list", "--json", "--status", "processing")
-        if listed.returncode == 0 and len(json.loads(listed.stdout)) == 2:
+        listed = pybase(tmp_path, "jobs", "list", "--json")
+        states = [j["status"] for j in json.loads(listed.stdout)] if listed.returncode == 0 else []
+        if states.count("processing") == 2 and states.count("completed") == 1:
             break
         time.sleep(0.3)
     else:
         proc.kill()
-        pytest.fail("jobs never started processing")
+        out, err = proc.communicate(timeout=30)
+        pytest.fail(f"jobs never started processing: {states}\n{out}\n{err}")
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     jobs = json.loads(pybase(tmp_path, "jobs", "list", "--json").stdout)
-    assert [j["status"] for j in jobs] == ["cancelled"] * 3
+    statuses = {j["filename"]: j["status"] for j in jobs}
+    assert statuses == {
+        "quick.pdf": "completed",
+        "slow0.pdf": "cancelled",
+        "slow1.pdf": "cancelled",
+        "slow2.pdf": "cancelled",
+    }
+    # what finished before Ctrl-C is written and summarised, not thrown away
+    assert (tmp_path / "pybase-results" / "quick.pdf.json").is_file()
+    assert "quick.pdf" in _out and "interrupted" in err
 
 
 def test_quick_start_on_the_shipped_samples(tmp_path: Path) -> None:
@@ -179,6 +192,9 @@ def test_quick_start_on_the_shipped_samples(tmp_path: Path) -> None:
     drawing = result("drawing.pdf")
     assert len(drawing["pages"]) == 2 and "PB-1001" in drawing["pages"][0]["text"]
     assert [i["code"] for i in drawing["issues"]] == ["no_text_layer"]
+    if shutil.which("tesseract"):  # page 2 is a scan: OCR reads its title block back
+        assert "PB-1001" in drawing["pages"][1]["text"]
+        assert drawing["issues"][0]["severity"] == "info"
 
 
 def test_a_folder_of_300_files_with_some_bad_ones(tmp_path: Path) -> None:
@@ -222,3 +238,15 @@ def test_a_folder_of_300_files_with_some_bad_ones(tmp_path: Path) -> None:
             assert (row["status"], row["error_code"]) == ("failed", code), row
             assert row["error_message"]
     assert len(list((tmp_path / "out").glob("*.json"))) == 290
+
+
+def test_jobs_prune_deletes_finished_jobs_but_never_the_users_files(tmp_path: Path) -> None:
+    target = fake_file(tmp_path / "keep.pdf", "ok")
+    env = {"PYBASE_EXTRA_EXTRACTORS": EXTRA}
+    assert pybase(tmp_path, "extract", "--format", "fake", str(target), **env).returncode == 0
+    kept = pybase(tmp_path, "jobs", "prune", "--older-than-days", "1")
+    assert kept.returncode == 0 and "deleted 0 finished jobs" in kept.stdout
+    pruned = pybase(tmp_path, "jobs", "prune", "--older-than-days", "0")
+    assert pruned.returncode == 0 and "deleted 1 finished jobs" in pruned.stdout
+    assert json.loads(pybase(tmp_path, "jobs", "list", "--json").stdout) == []
+    assert target.is_file()  # the file was read where the user keeps it: never deleted

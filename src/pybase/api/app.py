@@ -43,15 +43,8 @@ def prepare_database(database: Database) -> None:
         PybaseError: PostgreSQL store not migrated (run ``pybase db upgrade``).
     """
     from pybase.db import migrate
-    from pybase.errors import PybaseError
 
-    if database.is_sqlite:
-        migrate.ensure_current(database)
-    elif migrate.current_revision(database) != migrate.head_revision():
-        raise PybaseError(
-            f"the job store at {database.url.render_as_string()} is not migrated: "
-            "run `pybase db upgrade`"
-        )
+    migrate.require_current(database)
 
 
 def _dispatcher_factory(settings: Settings, database: Database) -> Callable[[], Dispatcher]:

@@ -35,6 +35,7 @@ __all__ = [
     "UnauthorizedError",
     "UnsupportedMediaTypeError",
     "UploadTooLargeError",
+    "Werk24QuotaExceededError",
     "error_responses",
     "install_error_handlers",
 ]
@@ -50,14 +51,18 @@ class ErrorOut(BaseModel):
 
 
 class ApiError(PybaseError):
-    """An error of the HTTP surface itself; ``status_code`` is its HTTP status."""
+    """An error of the HTTP surface itself; ``status_code`` is its HTTP status, ``headers``
+    extra response headers (e.g. ``Retry-After``)."""
 
     code = "bad_request"
     status_code = 400
 
-    def __init__(self, message: str, detail: Any = None) -> None:
+    def __init__(
+        self, message: str, detail: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.detail = detail if detail is not None else message
+        self.headers = headers or {}
 
 
 class MalformedRequestError(ApiError):
@@ -108,6 +113,15 @@ class JobNotCompletedError(ApiError):
     status_code = 409
 
 
+class Werk24QuotaExceededError(ApiError):
+    """The token's monthly Werk24 page quota (``pybase tokens create NAME --monthly-pages N``)
+    is used up by the owner's completed Werk24 jobs of this calendar month (UTC). 429 with
+    ``Retry-After`` = seconds until the quota resets (the first of next month, 00:00 UTC)."""
+
+    code = "werk24_quota_exceeded"
+    status_code = 429
+
+
 #: HTTP status per error code of :mod:`pybase.errors`.
 STATUS_BY_CODE: dict[str, int] = {
     "job_not_found": 404,
@@ -126,6 +140,7 @@ _CODE_BY_STATUS: dict[int, str] = {
     413: "upload_too_large",
     415: "unsupported_media_type",
     422: "validation",
+    429: "too_many_requests",
     500: "internal_error",
     503: "service_unavailable",
 }
@@ -139,6 +154,7 @@ _DESCRIPTIONS: dict[int, str] = {
     413: "Upload larger than PYBASE_MAX_UPLOAD_MB",
     415: "Body is not multipart/form-data",
     422: "Validation failed",
+    429: "werk24_quota_exceeded: the token's monthly Werk24 page quota is used up",
     500: "Unexpected server error (no details are returned)",
     503: "A backing service (database, broker, object store) is unavailable",
 }
@@ -186,6 +202,8 @@ async def _pybase_error(_request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, UploadTooLargeError):
         # Close instead of draining the rest of the body for keep-alive (RFC 9110 §15.5.14).
         headers = {"Connection": "close"}
+    elif isinstance(exc, ApiError) and exc.headers:
+        headers = {**(headers or {}), **exc.headers}
     if status >= 500:
         log.error("request failed with %s: %s", exc.code, exc.message)
     return JSONResponse(_body(exc.code, detail), status_code=status, headers=headers)

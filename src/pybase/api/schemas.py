@@ -46,7 +46,10 @@ class JobOut(BaseModel):
 
     id: uuid.UUID
     status: Literal["pending", "processing", "retrying", "completed", "failed", "cancelled"]
-    format: str | None = Field(description="pdf, dxf, ifc, step (detected, or the override)")
+    format: str | None = Field(
+        description="pdf, dxf, ifc, step (detected, or the override); png, jpeg, tiff for "
+        "Werk24 jobs"
+    )
     filename: str = Field(description="the name the client sent (control characters removed)")
     file_size: int
     sha256: str | None
@@ -69,6 +72,11 @@ class JobOut(BaseModel):
     duration_ms: int | None
     worker_id: str | None
     celery_task_id: str | None
+    pages_read: int | None = Field(
+        None,
+        description="pages the Werk24 engine read (completed Werk24 jobs; counts "
+        "against the token's monthly quota)",
+    )
     deduplicated: bool = Field(
         False, description="true when this is an earlier completed job over the same bytes"
     )
@@ -130,6 +138,7 @@ def job_out(job: ExtractionJob, *, deduplicated: bool = False) -> JobOut:
         duration_ms=job.duration_ms,
         worker_id=job.worker_id,
         celery_task_id=job.celery_task_id,
+        pages_read=job.pages_read,
         deduplicated=deduplicated,
         links=JobLinks(self=base, result=f"{base}/result", events=f"{base}/events"),
     )

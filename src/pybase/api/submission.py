@@ -10,8 +10,14 @@ Order of operations, so that nothing is lost or orphaned:
 4. the file is moved into the file store under ``<job id>/<safe name>``;
 5. the job row is committed (its ``file_path`` is the store reference); if that fails the
    stored file is deleted again;
-6. only then is the job dispatched. A dispatch that fails leaves the job ``pending``; the
-   periodic maintenance re-sends it.
+6. only then is the job dispatched (a Werk24 job as ``extract_werk24``). A dispatch that
+   fails leaves the job ``pending``; the periodic maintenance re-sends it.
+
+A Werk24 job (option ``engine=werk24``) of a token with a monthly page quota is refused with
+429 ``werk24_quota_exceeded`` before step 4 when the owner's completed Werk24 jobs of this
+calendar month (UTC) have read that many pages (:func:`check_werk24_quota`). Jobs still
+pending or running are not counted yet, so a burst of submissions can overshoot the quota
+by what is in flight.
 """
 
 from __future__ import annotations
@@ -36,7 +42,14 @@ if TYPE_CHECKING:
     from pybase.auth.service import Principal
     from pybase.jobs.models import ExtractionJob
 
-__all__ = ["Submitted", "load_job", "parse_form", "submit_upload", "wait_for_job"]
+__all__ = [
+    "Submitted",
+    "check_werk24_quota",
+    "load_job",
+    "parse_form",
+    "submit_upload",
+    "wait_for_job",
+]
 
 log = logging.getLogger("pybase.api")
 
@@ -104,13 +117,13 @@ def parse_form(fields: dict[str, str]) -> tuple[dict[str, Any], bool | None]:
     return options.model_dump(exclude_defaults=True), dedupe
 
 
-def _detect(path: Path, forced: str | None) -> str | None:
+def _detect(path: Path, forced: str | None, images: bool = False) -> str | None:
     if forced:
         return forced
     from pybase.extraction.detect import detect_format
 
     try:
-        return detect_format(path).format
+        return detect_format(path, images=images).format
     except PybaseError:
         return None  # the job still runs and fails with the detection's error code
 
@@ -138,8 +151,11 @@ def submit_upload(
         if earlier is not None:
             upload.discard()
             return Submitted(earlier, True)
+    werk24 = options.get("engine") == "werk24"
+    if werk24:
+        check_werk24_quota(ctx, principal)
     staged = upload.staged_file(ctx.store.staging_dir())
-    fmt = _detect(staged, options.get("format"))
+    fmt = _detect(staged, options.get("format"), images=werk24)
     job_id = uuid.uuid4()
     file_ref = ctx.store.put(object_key(job_id, upload.filename), staged)
     upload.path = None  # moved into the store
@@ -162,8 +178,38 @@ def submit_upload(
         except Exception:
             log.exception("could not delete %s after a failed submit", file_ref)
         raise
-    ctx.dispatch(job.id, fmt)
+    from pybase.worker.dispatch import route_for
+
+    ctx.dispatch(job.id, route_for(fmt, options))
     return Submitted(job, False)
+
+
+def check_werk24_quota(ctx: ApiContext, principal: Principal) -> None:
+    """Refuse a Werk24 job when the caller's token has a monthly page quota that the owner's
+    completed Werk24 jobs of this calendar month (UTC) have used up. Blocking (one SUM query
+    over the index on owner, completed_at).
+
+    Raises:
+        Werk24QuotaExceededError: 429 with ``Retry-After`` until the first of next month.
+    """
+    quota = principal.monthly_pages
+    if quota is None:
+        return
+    from pybase.api.errors import Werk24QuotaExceededError
+    from pybase.db.types import utcnow
+    from pybase.jobs.service import month_start_utc, pages_read_this_month
+
+    now = utcnow()
+    with ctx.database.session() as session:
+        used = pages_read_this_month(session, principal.owner, now)
+    if used < quota:
+        return
+    _, resets = month_start_utc(now)
+    raise Werk24QuotaExceededError(
+        f"monthly Werk24 quota of {quota} page(s) used up ({used} read this month); "
+        f"it resets at {resets.isoformat()}",
+        headers={"Retry-After": str(max(1, int((resets - now).total_seconds())))},
+    )
 
 
 def load_job(ctx: ApiContext, job_id: uuid.UUID, owner: str | None) -> ExtractionJob:

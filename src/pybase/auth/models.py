@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pybase.db.base import SCHEMA, Base
@@ -20,7 +20,9 @@ class ApiToken(Base):
     ``name`` is the owner of the jobs created with the token (several tokens may share a name,
     which is how a token is rotated without losing access to its jobs). ``token_hash`` is the
     hex SHA-256 of the token; the token itself is never stored. A revoked token keeps its row
-    (``revoked_at`` set) so that its use can still be audited.
+    (``revoked_at`` set) so that its use can still be audited. ``monthly_pages`` is an optional
+    quota: pages the Werk24 engine may read per calendar month (UTC) for the token's owner
+    (None = no limit), checked before a Werk24 job is created.
     """
 
     __tablename__ = "api_tokens"
@@ -37,6 +39,7 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    monthly_pages: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self) -> str:
         role = "admin" if self.is_admin else "user"

@@ -42,11 +42,13 @@ class Principal:
     """Who is calling: ``name`` owns the jobs it creates; an admin sees and changes every job.
 
     ``owner_filter`` is the owner to restrict queries to, or None for an admin (no filter).
+    ``monthly_pages`` is the token's Werk24 page quota per calendar month (None: no limit).
     """
 
     name: str
     is_admin: bool
     token_id: uuid.UUID | None = None
+    monthly_pages: int | None = None
 
     @property
     def owner_filter(self) -> str | None:
@@ -65,16 +67,22 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, name: str, *, admin: bool = False) -> tuple[ApiToken, str]:
+def create_token(
+    session: Session, name: str, *, admin: bool = False, monthly_pages: int | None = None
+) -> tuple[ApiToken, str]:
     """Stage a new token for ``name``; returns (row, plaintext token). The plaintext exists
-    only in the return value: show it once and forget it.
+    only in the return value: show it once and forget it. ``monthly_pages`` limits the pages
+    the Werk24 engine may read per calendar month for ``name`` (None: no limit).
 
     Raises:
-        ValueError: ``name`` is empty or longer than 255 characters.
+        ValueError: ``name`` is empty or longer than 255 characters, or ``monthly_pages`` is
+            negative.
     """
     name = name.strip()
     if not name or len(name) > 255:
         raise ValueError("a token name must have 1 to 255 characters")
+    if monthly_pages is not None and monthly_pages < 0:
+        raise ValueError("--monthly-pages must be 0 or more")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
         id=uuid.uuid4(),
@@ -82,6 +90,7 @@ def create_token(session: Session, name: str, *, admin: bool = False) -> tuple[A
         token_hash=hash_token(plain),
         is_admin=admin,
         created_at=utcnow(),
+        monthly_pages=monthly_pages,
     )
     TokenRepository(session).add(row)
     return row, plain
@@ -102,7 +111,7 @@ def authenticate(session: Session, token: str) -> Principal | None:
     now = utcnow()
     if row.last_used_at is None or row.last_used_at < now - _TOUCH_EVERY:
         repo.touch(row.id, now=now, older_than=now - _TOUCH_EVERY)
-    return Principal(row.name, row.is_admin, row.id)
+    return Principal(row.name, row.is_admin, row.id, row.monthly_pages)
 
 
 def list_tokens(session: Session, *, include_revoked: bool = False) -> list[ApiToken]:

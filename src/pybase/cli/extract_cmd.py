@@ -26,26 +26,29 @@ class UsageError(Exception):
 #: File name suffixes of the formats we read (lower case). Inside a directory, a file with
 #: another suffix is taken only when its content is detected as a supported format.
 KNOWN_SUFFIXES = frozenset({".pdf", ".dxf", ".ifc", ".ifczip", ".step", ".stp", ".p21"})
+#: Raster drawings, taken from directories only for an engine that reads them (werk24).
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 
 
-def _wanted_in_directory(path: Path) -> bool:
+def _wanted_in_directory(path: Path, images: bool = False) -> bool:
     from pybase.errors import PybaseError
     from pybase.extraction.detect import detect_format
 
-    if path.suffix.lower() in KNOWN_SUFFIXES:
+    if path.suffix.lower() in KNOWN_SUFFIXES or (images and path.suffix.lower() in IMAGE_SUFFIXES):
         return True
     try:
-        detect_format(path)
+        detect_format(path, images=images)
     except PybaseError:
         return False
     return True
 
 
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], int]:
+def collect_files(paths: Iterable[Path], *, images: bool = False) -> tuple[list[Path], int]:
     """Expand ``paths`` into (files, skipped): files given by name are always taken;
     directories are searched recursively, skipping hidden files and folders and files that
-    neither carry a known suffix (:data:`KNOWN_SUFFIXES`) nor have supported content (a README
-    is skipped, a misnamed DXF is not). Sorted, each file once.
+    neither carry a known suffix (:data:`KNOWN_SUFFIXES`; with ``images``, also
+    :data:`IMAGE_SUFFIXES`) nor have supported content (a README is skipped, a misnamed DXF is
+    not). Sorted, each file once.
 
     Raises:
         UsageError: a path does not exist.
@@ -61,7 +64,9 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], int]:
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(Path(root) / n for n in names if not n.startswith("."))
-            candidates = [p for p in sorted(found) if p.is_file() and _wanted_in_directory(p)]
+            candidates = [
+                p for p in sorted(found) if p.is_file() and _wanted_in_directory(p, images)
+            ]
             skipped += len(found) - len(candidates)
         else:
             candidates = [path]
@@ -116,7 +121,7 @@ def run_extract(
     from pybase.worker.embedded import EmbeddedDispatcher, pid_alive
 
     try:
-        files, skipped = collect_files(paths)
+        files, skipped = collect_files(paths, images=options.engine == "werk24")
     except UsageError as exc:
         err_console().print(f"error\\[usage]: {exc}")
         return 2
@@ -149,11 +154,10 @@ def run_extract(
     try:
         snapshots = _run_with_progress(dispatcher, job_ids, show=len(files) > 1 or not as_json)
     except KeyboardInterrupt:
-        err_console().print(
-            "interrupted: unfinished jobs were marked cancelled "
-            "(`pybase jobs retry ID` runs one again)"
-        )
-        return 130
+        interrupted = True
+        snapshots = dispatcher.snapshot(job_ids)  # what finished before Ctrl-C is kept
+    else:
+        interrupted = False
     rows = _write_results(database, job_ids, by_id, snapshots, out)
     if export is not None:
         _export(rows, out, export)
@@ -161,6 +165,12 @@ def run_extract(
         print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         _print_summary(rows, out)
+    if interrupted:
+        err_console().print(
+            "interrupted: finished results were written, unfinished jobs were marked "
+            "cancelled (`pybase jobs retry ID` runs one again)"
+        )
+        return 130
     failed = [r for r in rows if r["status"] != "completed"]
     if failed and not as_json:
         console().print(f"[red]{len(failed)} of {len(rows)} file(s) did not complete[/red]")

@@ -59,13 +59,7 @@ def _open_store() -> Database:
     from pybase.db.engine import Database
 
     database = Database.from_settings()
-    if database.is_sqlite:
-        migrate.ensure_current(database)
-    elif migrate.current_revision(database) != migrate.head_revision():
-        raise PybaseError(
-            f"the job store at {database.url.render_as_string()} is not migrated: "
-            "run `pybase db upgrade`"
-        )
+    migrate.require_current(database)
     return database
 
 
@@ -88,10 +82,22 @@ def extract(
     no_text: Annotated[bool, typer.Option("--no-text", help="skip TEXT/MTEXT/page text")] = False,
     no_tables: Annotated[bool, typer.Option("--no-tables", help="PDF: skip tables")] = False,
     max_pages: Annotated[int | None, typer.Option(min=1, help="PDF: read at most N pages")] = None,
+    no_ocr: Annotated[bool, typer.Option("--no-ocr", help="PDF: do not OCR scanned pages")] = False,
+    ocr_language: Annotated[
+        str, typer.Option(help="tesseract language(s) for OCR, e.g. eng, deu, eng+chi_sim")
+    ] = "eng",
     export: Annotated[
         str | None,
         typer.Option("--export", help="also write BOM and dimension tables to --out: csv|xlsx"),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="native (our extractors) or werk24 (the Werk24 AI service reads PDF and "
+            "PNG/JPEG/TIFF drawings; needs the werk24 extra and PYBASE_WERK24_TOKEN)",
+        ),
+    ] = "native",
 ) -> None:
     """Extract FILE|DIR... as durable jobs in the local job store (no services needed)."""
     from pybase.cli.extract_cmd import run_extract
@@ -101,8 +107,20 @@ def extract(
     if fmt is not None and fmt not in EXTRACTORS:
         known = ", ".join(sorted(EXTRACTORS))
         raise typer.BadParameter(f"{fmt!r} is not one of {known}", param_hint="--format")
+    if engine not in ("native", "werk24"):
+        raise typer.BadParameter(f"{engine!r} is not one of native, werk24", param_hint="--engine")
+    if engine == "werk24" and fmt not in (None, "pdf"):
+        raise typer.BadParameter(
+            "the werk24 engine reads PDF and image drawings only", param_hint="--format"
+        )
     options = ExtractionOptions(
-        format=fmt, include_text=not no_text, tables=not no_tables, max_pages=max_pages
+        format=fmt,
+        include_text=not no_text,
+        tables=not no_tables,
+        max_pages=max_pages,
+        ocr=not no_ocr,
+        ocr_language=ocr_language,
+        engine=engine,
     )
     if export is not None and export not in ("csv", "xlsx"):
         raise typer.BadParameter(f"{export!r} is not one of csv, xlsx", param_hint="--export")
@@ -128,7 +146,7 @@ def _resolve(database: Database, job_ref: str) -> uuid.UUID:
     if not matches:
         raise JobNotFoundError(f"no job matches {job_ref!r}")
     if len(matches) > 1:
-        raise PybaseError(f"{job_ref!r} matches several jobs: give more characters")
+        raise typer.BadParameter(f"{job_ref!r} matches several jobs: give more characters")
     return matches[0].id
 
 
@@ -171,6 +189,12 @@ def jobs_show(
         payload = row.result if result else None
         stack = row.error_stack_trace if trace else None
     if result:
+        if payload is None:
+            reason = (
+                f" ({data['error_code']}: {data['error_message']})" if data["error_code"] else ""
+            )
+            typer.echo(f"job {job_id} is {data['status']}: it has no result{reason}", err=True)
+            raise typer.Exit(1)
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     show_job(data, stack)
@@ -179,25 +203,40 @@ def jobs_show(
 @jobs_app.command("retry")
 def jobs_retry(
     job: Annotated[str, typer.Argument(help="job id or a unique prefix of it")],
-    run: Annotated[bool, typer.Option("--run/--no-run", help="run it now locally")] = True,
+    run: Annotated[
+        bool, typer.Option("--run/--no-run", help="run it now (embedded) or send it to workers")
+    ] = True,
 ) -> None:
-    """Put a failed or cancelled job back to pending (and run it now, locally)."""
+    """Put a failed or cancelled job back to pending and run it: on the workers when
+    PYBASE_BROKER_URL is set, else now, on a local worker process."""
     from pybase.cli.render import console
-    from pybase.jobs.service import retry_job, run_job
+    from pybase.config import get_settings
+    from pybase.jobs.service import retry_job
 
+    settings = get_settings()
     database = _open_store()
     job_id = _resolve(database, job)
     with database.session() as session:
-        retry_job(session, job_id)
+        fmt = retry_job(session, job_id).extraction_format
     if not run:
         console().print(f"job {job_id} is pending")
         return
-    outcome = run_job(database, job_id)
+    if settings.broker_url:
+        from pybase.worker.dispatch import CeleryDispatcher
+
+        CeleryDispatcher(settings).dispatch(job_id, fmt)
+        console().print(f"job {job_id} is pending and was sent to the workers")
+        return
+    from pybase.worker.embedded import EmbeddedDispatcher
+
+    snapshot = EmbeddedDispatcher(
+        database, workers=1, job_timeout=settings.job_timeout_seconds
+    ).run([job_id])[job_id]
     console().print(
-        f"job {job_id}: {outcome.status}"
-        + (f" ({outcome.error_code})" if outcome.error_code else "")
+        f"job {job_id}: {snapshot.status}"
+        + (f" ({snapshot.error_code})" if snapshot.error_code else "")
     )
-    raise typer.Exit(0 if outcome.status == "completed" else 1)
+    raise typer.Exit(0 if snapshot.status == "completed" else 1)
 
 
 @jobs_app.command("cancel")
@@ -225,28 +264,20 @@ def jobs_cancel(
 def jobs_prune(
     older_than_days: Annotated[float, typer.Option(min=0, help="age in days")] = 30.0,
 ) -> None:
-    """Delete finished jobs older than N days."""
+    """Delete finished jobs older than N days, and their uploaded files."""
     from datetime import timedelta
 
-    from sqlalchemy import delete
-
     from pybase.cli.render import console
+    from pybase.config import get_settings
     from pybase.db.types import utcnow
-    from pybase.jobs.models import ExtractionJob
-    from pybase.jobs.states import TERMINAL
+    from pybase.worker.maintenance import prune_expired
 
     database = _open_store()
     cutoff = utcnow() - timedelta(days=older_than_days)
-    with database.session() as session:
-        deleted = session.execute(
-            delete(ExtractionJob)
-            .where(
-                ExtractionJob.status.in_([s.value for s in TERMINAL]),
-                ExtractionJob.created_at < cutoff,
-            )
-            .returning(ExtractionJob.id)
-        ).all()
-    console().print(f"deleted {len(deleted)} finished jobs older than {older_than_days:g} days")
+    jobs, files = prune_expired(database, get_settings(), cutoff=cutoff)
+    console().print(
+        f"deleted {jobs} finished jobs older than {older_than_days:g} days and {files} stored files"
+    )
 
 
 # -- db ----------------------------------------------------------------------------------
@@ -281,9 +312,31 @@ def error_codes() -> None:
         typer.echo(f"{code:22} {meaning}")
 
 
+#: Which extra brings a module that an optional command imports.
+_EXTRAS = {
+    "fastapi": "api",
+    "uvicorn": "api",
+    "multipart": "api",
+    "prometheus_client": "api",
+    "celery": "worker",
+    "redis": "worker",
+    "kombu": "worker",
+    "psycopg": "postgres",
+    "boto3": "s3",
+    "botocore": "s3",
+    "openpyxl": "export",
+    "werk24": "werk24",
+}
+
+
 def _print_error(exc: BaseException) -> None:
     code = getattr(exc, "code", "internal_error")
     message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, ImportError) and not isinstance(exc, PybaseError):
+        module = (exc.name or "").split(".")[0]
+        extra = _EXTRAS.get(module)
+        hint = f": pip install 'pybase-extract[{extra}]'" if extra else ""
+        code, message = "dependency_missing", f"{exc}{hint}"
     typer.echo(f"error[{code}]: {message}", err=True)
     cause = exc.__cause__
     while cause is not None:
@@ -337,11 +390,19 @@ def serve(
 def tokens_create(
     name: Annotated[str, typer.Argument(help="owner name of the jobs this token creates")],
     admin: Annotated[bool, typer.Option("--admin", help="may see and change all jobs")] = False,
+    monthly_pages: Annotated[
+        int | None,
+        typer.Option(
+            "--monthly-pages",
+            min=0,
+            help="pages the Werk24 engine may read per calendar month (UTC) for NAME's jobs",
+        ),
+    ] = None,
 ) -> None:
     """Create a token and print it once (only its SHA-256 is stored)."""
     from pybase.cli.serve_cmd import tokens_create as run
 
-    run(name, admin=admin, open_store=_open_store)
+    run(name, admin=admin, monthly_pages=monthly_pages, open_store=_open_store)
 
 
 @tokens_app.command("list")

@@ -55,6 +55,7 @@ def job_dict(job: ExtractionJob) -> dict[str, Any]:
         "started_at": iso(job.started_at),
         "completed_at": iso(job.completed_at),
         "duration_ms": job.duration_ms,
+        "pages_read": job.pages_read,
         "options": job.options,
     }
 

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import typer
+
 from pybase.errors import PybaseError
 
 if TYPE_CHECKING:
@@ -86,22 +88,31 @@ def serve(host: str, port: int, *, log_level: str, open_store: Callable[[], Data
     uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=False)
 
 
-def tokens_create(name: str, *, admin: bool, open_store: Callable[[], Database]) -> None:
+def tokens_create(
+    name: str,
+    *,
+    admin: bool,
+    open_store: Callable[[], Database],
+    monthly_pages: int | None = None,
+) -> None:
     """Create a token and print it once on stdout (only its hash is stored); details go to
-    stderr, so ``TOKEN=$(pybase tokens create ci)`` captures just the token."""
+    stderr, so ``TOKEN=$(pybase tokens create ci)`` captures just the token.
+    ``monthly_pages``: the Werk24 page quota per calendar month (None: no limit)."""
     from pybase.auth.service import create_token
     from pybase.cli.render import err_console
 
     database = open_store()
     try:
         with database.session() as session:
-            row, plain = create_token(session, name, admin=admin)
+            row, plain = create_token(session, name, admin=admin, monthly_pages=monthly_pages)
             token_id, role = row.id, "admin" if row.is_admin else "user"
     except ValueError as exc:
-        raise PybaseError(str(exc)) from exc
+        raise typer.BadParameter(str(exc)) from exc
     print(plain)
+    quota = f", {monthly_pages} Werk24 pages a month" if monthly_pages is not None else ""
     err_console().print(
-        f"created {role} token {token_id} for {name!r}: it is shown only now, store it safely"
+        f"created {role} token {token_id} for {name!r}{quota}: it is shown only now, "
+        "store it safely"
     )
 
 
@@ -127,18 +138,20 @@ def tokens_list(
                 "created_at": iso(t.created_at),
                 "last_used_at": iso(t.last_used_at),
                 "revoked_at": iso(t.revoked_at),
+                "monthly_pages": t.monthly_pages,
             }
             for t in list_tokens(session, include_revoked=include_revoked)
         ]
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    table = Table("id", "name", "role", "created", "last used", "revoked")
+    table = Table("id", "name", "role", "pages/month", "created", "last used", "revoked")
     for r in rows:
         table.add_row(
             str(r["id"])[:8],
             str(r["name"]),
             "admin" if r["admin"] else "user",
+            "" if r["monthly_pages"] is None else str(r["monthly_pages"]),
             str(r["created_at"] or ""),
             str(r["last_used_at"] or "-"),
             str(r["revoked_at"] or ""),
@@ -157,7 +170,7 @@ def tokens_revoke(ref: str, *, open_store: Callable[[], Database]) -> int:
         with database.session() as session:
             revoked = [(t.id, t.name) for t in revoke_tokens(session, ref)]
     except ValueError as exc:
-        raise PybaseError(str(exc)) from exc
+        raise typer.BadParameter(str(exc)) from exc
     if not revoked:
         print(f"no active token matches {ref!r}", file=sys.stderr)
         return 1

@@ -26,6 +26,7 @@ __all__ = [
     "current_revision",
     "ensure_current",
     "head_revision",
+    "require_current",
     "upgrade",
 ]
 
@@ -90,6 +91,24 @@ def upgrade(database: Database, revision: str = "head") -> None:
 def check(database: Database) -> None:
     """Raise when the models and the migrations disagree (``alembic check``)."""
     _run(database, "head", check_only=True)
+
+
+def require_current(database: Database) -> None:
+    """Make sure ``database`` is at the head revision before use: the embedded SQLite store
+    migrates itself; a PostgreSQL store must be migrated by an operator.
+
+    Raises:
+        StoreNotMigratedError: a PostgreSQL store is behind (run ``pybase db upgrade``).
+    """
+    from pybase.errors import StoreNotMigratedError
+
+    if database.is_sqlite:
+        ensure_current(database)
+    elif current_revision(database) != head_revision():
+        raise StoreNotMigratedError(
+            f"the job store at {database.url.render_as_string()} is not migrated: "
+            "run `pybase db upgrade`"
+        )
 
 
 def ensure_current(database: Database) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from pybase.errors import FileTooLargeError, SourceNotFoundError, UnsupportedFormatError
 from pybase.extraction.base import ExtractionOptions, ProgressCallback, no_progress
 from pybase.extraction.detect import DetectedFormat, detect_format
-from pybase.extraction.registry import EXTRACTORS, get_extractor
+from pybase.extraction.registry import EXTRACTORS, get_engine, get_extractor
 from pybase.extraction.result import ExtractionResult
 
 __all__ = ["extract"]
@@ -24,7 +24,9 @@ def extract(
 
     Args:
         path: a PDF, DXF (ASCII or binary), IFC (or IFCZIP) or STEP file; the format is
-            detected from the content unless ``options.format`` forces one.
+            detected from the content unless ``options.format`` forces one. With
+            ``options.engine="werk24"`` a PDF or PNG/JPEG/TIFF drawing, read by the Werk24
+            service (:mod:`pybase.extraction.werk24`).
         options: extraction options; defaults apply when None.
         progress: ``progress(done, total)`` callback; may raise JobCancelledError.
         max_bytes: refuse files larger than this many bytes.
@@ -44,9 +46,12 @@ def extract(
         raise FileTooLargeError(
             f"{path.name}: {size / 1e6:.1f} MB is over the limit of {max_bytes / 1e6:.0f} MB"
         )
-    detected = detect_format(path)
+    engine = options.engine != "native"
+    detected = detect_format(path, images=engine)  # images: only an engine reads them
     if options.format and options.format != detected.format:
         if options.format not in EXTRACTORS:
             raise UnsupportedFormatError(f"unknown format override {options.format!r}")
         detected = DetectedFormat(options.format)
+    if engine:
+        return get_engine(options.engine).extract(path, detected, options, progress)
     return get_extractor(detected.format).extract(path, detected, options, progress)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 if TYPE_CHECKING:
     from pybase.extraction.detect import DetectedFormat
@@ -69,6 +69,21 @@ class ExtractionOptions(BaseModel):
     )
     mass_properties: bool = Field(True, description="STEP: compute volume/area/centre of mass")
     properties: bool = Field(True, description="IFC: read property and quantity sets")
+    engine: Literal["native", "werk24"] = Field(
+        "native",
+        description="who reads the file: 'native' (our extractors, every format) or 'werk24' "
+        "(the Werk24 AI service reads PDF and PNG/JPEG/TIFF drawings; needs the werk24 extra "
+        "and a token; max_pages caps the pages sent, default PYBASE_WERK24_MAX_PAGES)",
+    )
+
+    @model_validator(mode="after")
+    def _engine_reads_format(self) -> ExtractionOptions:
+        """The Werk24 engine reads drawings only: a forced format other than pdf is refused."""
+        if self.engine == "werk24" and self.format not in (None, "pdf"):
+            raise ValueError(
+                f"the werk24 engine reads PDF and image drawings, not format {self.format!r}"
+            )
+        return self
 
 
 class Extractor(Protocol):

@@ -11,6 +11,11 @@ Rules (first match wins):
   ``IFC2X3``, ``IFC4``, ``IFC4X3``... is IFC; anything else (AP203 ``CONFIG_CONTROL_DESIGN``,
   AP214 ``AUTOMOTIVE_DESIGN``, AP242 ``AP242_MANAGED_MODEL_BASED_3D_ENGINEERING``...) is STEP.
 * ZIP container holding an ``.ifc`` member: IFC (IFCZIP).
+* Only when asked (``images=True``, for the Werk24 engine, which reads raster drawings; our
+  own extractors do not, so by default these stay ``unsupported_format``), checked first:
+  PNG (``\x89PNG\r\n\x1a\n``, ISO/IEC 15948 §5.2), JPEG (``\xff\xd8\xff``: SOI marker and
+  the next marker's first byte, ITU T.81 B.1.1.3), TIFF (``II*\0`` / ``MM\0*``, TIFF 6.0
+  section 2; BigTIFF ``II+\0`` / ``MM\0+``).
 """
 
 from __future__ import annotations
@@ -22,18 +27,30 @@ from pathlib import Path
 
 from pybase.errors import EmptyFileError, SourceNotFoundError, UnsupportedFormatError
 
-__all__ = ["DetectedFormat", "detect_format", "step_protocol"]
+__all__ = ["IMAGE_FORMATS", "DetectedFormat", "detect_format", "step_protocol"]
 
 _HEAD_BYTES = 64 * 1024
 _BINARY_DXF = b"AutoCAD Binary DXF\r\n\x1a\x00"
 _FILE_SCHEMA = re.compile(rb"FILE_SCHEMA\s*\(\s*\(\s*'([^']*)'", re.IGNORECASE)
 _DXF_FIRST_PAIR = re.compile(rb"^\s*(0\s*\r?\n\s*SECTION|999\s*\r?\n)")
+#: Raster image signatures (module docstring) -> format name.
+_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"II+\x00", "tiff"),
+    (b"MM\x00+", "tiff"),
+)
+#: Formats :func:`detect_format` returns only with ``images=True``.
+IMAGE_FORMATS = frozenset(name for _, name in _IMAGE_MAGIC)
 
 
 @dataclass(frozen=True)
 class DetectedFormat:
-    """Result of detection: ``format`` is one of pdf/dxf/ifc/step; ``version`` is what the
-    header says (PDF ``1.7``, STEP/IFC schema name), ``container`` is ``zip`` for IFCZIP."""
+    """Result of detection: ``format`` is one of pdf/dxf/ifc/step (png/jpeg/tiff when images
+    were asked for); ``version`` is what the header says (PDF ``1.7``, STEP/IFC schema name),
+    ``container`` is ``zip`` for IFCZIP."""
 
     format: str
     version: str | None = None
@@ -55,8 +72,9 @@ def step_protocol(schema: str) -> str:
     return schema
 
 
-def detect_format(path: Path) -> DetectedFormat:
-    """Detect the format of ``path`` from its content.
+def detect_format(path: Path, *, images: bool = False) -> DetectedFormat:
+    """Detect the format of ``path`` from its content; ``images=True`` also recognises PNG,
+    JPEG and TIFF (for the Werk24 engine).
 
     Raises:
         SourceNotFoundError: the path does not exist or is not a regular file.
@@ -70,6 +88,10 @@ def detect_format(path: Path) -> DetectedFormat:
         raise SourceNotFoundError(f"{path}: no such file") from exc
     if not head.strip():
         raise EmptyFileError(f"{path.name}: the file is empty")
+    if images:
+        for magic, name in _IMAGE_MAGIC:
+            if head.startswith(magic):
+                return DetectedFormat(name)
     pdf_at = head.find(b"%PDF-", 0, 1024)
     if pdf_at >= 0:
         version = head[pdf_at + 5 : pdf_at + 8].decode("ascii", "replace")

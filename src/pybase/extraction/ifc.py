@@ -8,20 +8,33 @@ What one extraction returns:
 * ``metadata``: the ISO 10303-21 header (``file_name`` with name, time_stamp, author,
   organization, preprocessor_version, originating_system, authorization;
   ``file_description`` with description and implementation_level; ``file_schema``), the
-  ``project`` (GlobalId, Name, LongName, Phase, Description) and, for IFC4+, the
-  ``georeference`` from IfcMapConversion / IfcProjectedCRS.
-* ``units``: project units from IfcUnitAssignment (see :mod:`pybase.extraction.ifc_units`).
-* ``spatial_structure``: the IfcProject tree of spatial elements (see
+  ``project`` (GlobalId, Name, LongName, Phase, Description) and the ``georeference``
+  (IfcMapConversion / IfcProjectedCRS, IFC2X3 ePSet_MapConversion, site latitude/longitude;
+  see :mod:`pybase.extraction.ifc_georef`).
+* ``units``: project units from IfcUnitAssignment (see :mod:`pybase.extraction.ifc_units`);
+  every quantity, property measure, attribute measure, layer thickness and elevation in the
+  result is a ``{"value", "unit"}`` pair in those units (or the value's own Unit).
+* ``spatial_structure``: the IfcProject tree of spatial elements with their property and
+  quantity sets, contained / aggregated / referenced elements (see
   :mod:`pybase.extraction.ifc_model`).
 * ``elements``: every IfcElement occurrence **except IfcFeatureElementSubtraction**
   (IfcOpeningElement, IfcVoidingFeature): those are voids cut out of another element, not
-  material, and are only counted in ``stats.class_counts``. Spatial elements, types,
-  positioning elements (IfcGrid, IfcAlignment, IfcReferent) and annotations are not IfcElement
-  and are not listed either.
+  material; they are listed in the ``openings`` of the element they void and counted in
+  ``stats.class_counts``. Spatial elements, positioning elements (IfcGrid, IfcAlignment,
+  IfcReferent) and annotations are not IfcElement and are not listed either.
+* ``element_types``: every IfcTypeProduct (IfcElementType and the IFC2X3 IfcDoorStyle /
+  IfcWindowStyle) in the same IfcElement shape, with ``occurrence_count``.
 * ``stats``: ``class_counts`` (IfcProduct instances per exact class: an IfcWallStandardCase is
   counted as IfcWallStandardCase only), ``type_counts`` (IfcTypeObject per exact class),
-  ``element_count`` (= len(elements)), ``storey_count``, ``space_count``,
-  ``property_set_count``, ``quantity_set_count``, ``material_count``.
+  ``element_count`` (= len(elements)), ``element_type_count`` (= len(element_types)),
+  ``storey_count``, ``space_count``, ``property_set_count``, ``quantity_set_count``,
+  ``material_count``, and the summaries ``quantity_takeoff``, ``class_counts_per_storey``,
+  ``property_coverage`` (see :mod:`pybase.extraction.ifc_summary`).
+
+Memory: each record is built once, straight into the result list; property dicts inherited
+from a type object are shared, not copied (:mod:`pybase.extraction.ifc_properties`), and
+material set records are shared between the elements that use the same set. Progress is
+reported after every ``PROGRESS_BATCH`` elements and types.
 
 Errors raised (nothing else escapes for a bad file):
 
@@ -36,15 +49,16 @@ Issue codes (``result.issues``): ``duplicate_global_id``, ``missing_ifc_project`
 ``multiple_ifc_projects``, ``missing_units``, ``unknown_length_unit``,
 ``elements_not_contained``, ``dangling_reference``, ``unknown_entity_type``,
 ``wrong_attribute_count``, ``parse_error``, ``parse_warning``, ``empty_model``,
-``element_unreadable``, ``material_unreadable``, ``spatial_structure_unreadable``,
-``georeference_unreadable``, ``ifczip_multiple_models``.
+``element_unreadable``, ``element_type_unreadable``, ``material_unreadable``,
+``property_set_unreadable``,
+``spatial_structure_unreadable``, ``georeference_unreadable``, ``ifczip_multiple_models``.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -57,7 +71,7 @@ from pybase.extraction.ifc_open import (
     open_model,
     unzip_model,
 )
-from pybase.extraction.result import LENGTH_UNITS, ExtractionResult, Issue, Quantity
+from pybase.extraction.result import LENGTH_UNITS, ExtractionResult, Issue
 
 if TYPE_CHECKING:
     from ifcopenshell import entity_instance, file
@@ -70,7 +84,7 @@ if TYPE_CHECKING:
 
 __all__ = ["IfcExtractor"]
 
-#: Progress is reported after every this many elements.
+#: Progress is reported after every this many elements and types.
 PROGRESS_BATCH = 100
 #: At most this many GlobalIds / examples are quoted in one aggregated issue.
 _MAX_QUOTED = 10
@@ -185,8 +199,9 @@ class _Extraction:
                         message=f"the spatial structure could not be read: {exc}",
                     )
                 )
-        result.elements = self._elements(model, reader)
-        result.stats = self._stats(model, len(result.elements))
+        result.elements, result.element_types = self._elements(model, reader)
+        result.stats = self._stats(model, len(result.elements), len(result.element_types))
+        result.stats.update(reader.summary.stats())
         self._check_global_ids(model)
         if reader.uncontained:
             self.issues.append(
@@ -196,6 +211,16 @@ class _Extraction:
                     "(no IfcRelContainedInSpatialStructure, directly or through the element "
                     "they are part of)",
                     location=_quote(reader.uncontained),
+                )
+            )
+        if reader.properties.damaged:
+            self.issues.append(
+                Issue(
+                    code="property_set_unreadable",
+                    message=f"{len(reader.properties.damaged)} object(s) have damaged property "
+                    "or quantity set relationships (a missing or wrong definition); their "
+                    "readable sets are kept",
+                    location=_quote(reader.properties.damaged),
                 )
             )
         if reader.unreadable_materials:
@@ -212,28 +237,47 @@ class _Extraction:
 
     # -- parts of the result ---------------------------------------------------------------
 
-    def _elements(self, model: file, reader: ModelReader) -> list[IfcElement]:
-        """IfcElement records in file order, progress after every PROGRESS_BATCH."""
+    def _elements(
+        self, model: file, reader: ModelReader
+    ) -> tuple[list[IfcElement], list[IfcElement]]:
+        """IfcElement records of occurrences, then of types, each in file order; progress
+        after every PROGRESS_BATCH of both together."""
         occurrences = sorted(
             (e for e in model.by_type("IfcElement") if not e.is_a("IfcFeatureElementSubtraction")),
             key=lambda e: e.id(),
         )
-        total = len(occurrences)
+        types = sorted(model.by_type("IfcTypeProduct"), key=lambda t: t.id())
+        total = len(occurrences) + len(types)
+        self.progress(0, total)
+        records = self._read_all(occurrences, reader.element, 0, total, "element")
+        type_records = self._read_all(
+            types, reader.element_type, len(occurrences), total, "element_type"
+        )
+        return records, type_records
+
+    def _read_all(
+        self,
+        objects: list[entity_instance],
+        read: Callable[[entity_instance], IfcElement],
+        offset: int,
+        total: int,
+        what: str,
+    ) -> list[IfcElement]:
         records: list[IfcElement] = []
         failed: list[str] = []
-        self.progress(0, total)
-        for done, element in enumerate(occurrences, start=1):
+        for done, obj in enumerate(objects, start=offset + 1):
             try:
-                records.append(reader.element(element))
+                records.append(read(obj))
             except _DAMAGED as exc:
-                failed.append(f"#{element.id()} ({type(exc).__name__}: {exc})")
+                failed.append(f"#{obj.id()} ({type(exc).__name__}: {exc})")
             if done % PROGRESS_BATCH == 0 or done == total:
                 self.progress(done, total)
         if failed:
+            noun = "element" if what == "element" else "type object"
             self.issues.append(
                 Issue(
-                    code="element_unreadable",
-                    message=f"{len(failed)} element(s) could not be read and are left out",
+                    code=f"{what}_unreadable",
+                    message=f"{len(failed)} {noun}(s) could not be read and are left out",
                     severity="error",
                     location=_quote(failed),
                 )
@@ -243,6 +287,7 @@ class _Extraction:
     def _metadata(
         self, model: file, project: entity_instance | None, units: ProjectUnits
     ) -> dict[str, Any]:
+        from pybase.extraction import ifc_georef
         from pybase.extraction.ifc_model import plain
 
         header = model.header
@@ -279,17 +324,20 @@ class _Extraction:
                 )
             }
         try:
-            georeference = _georeference(model, units)
-        except _DAMAGED:
+            georeference = ifc_georef.georeference(model, units, project)
+        except _DAMAGED as exc:
             georeference = None
             self.issues.append(
-                Issue(code="georeference_unreadable", message="IfcMapConversion is damaged")
+                Issue(
+                    code="georeference_unreadable",
+                    message=f"the georeference (IfcMapConversion / IfcSite) is damaged: {exc}",
+                )
             )
         if georeference:
             metadata["georeference"] = georeference
         return metadata
 
-    def _stats(self, model: file, element_count: int) -> dict[str, Any]:
+    def _stats(self, model: file, element_count: int, type_count: int) -> dict[str, Any]:
         def exact(cls: str) -> dict[str, int]:
             counts = Counter(e.is_a() for e in model.by_type(cls))
             return dict(sorted(counts.items()))
@@ -299,6 +347,7 @@ class _Extraction:
             "class_counts": class_counts,
             "type_counts": exact("IfcTypeObject"),
             "element_count": element_count,
+            "element_type_count": type_count,
             "storey_count": class_counts.get("IfcBuildingStorey", 0),
             "space_count": class_counts.get("IfcSpace", 0),
             "property_set_count": len(model.by_type("IfcPropertySet")),
@@ -374,39 +423,3 @@ class _Extraction:
                     message=f"{len(duplicates) - _MAX_QUOTED} more GlobalIds are duplicated",
                 )
             )
-
-
-def _georeference(model: file, units: ProjectUnits) -> dict[str, Any] | None:
-    """IfcMapConversion of the model (IFC4+, IFC4 §8.18.3.1): target CRS name and the
-    offsets, in the CRS map unit (IfcProjectedCRS.MapUnit) or else the project length unit."""
-    from pybase.extraction.ifc_model import plain
-
-    try:
-        conversions = model.by_type("IfcMapConversion")
-    except RuntimeError:  # IFC2X3 has no IfcMapConversion
-        return None
-    if not conversions:
-        return None
-    conversion = conversions[0]
-    crs = conversion.TargetCRS
-    map_unit = getattr(crs, "MapUnit", None) if crs is not None else None
-    unit = units.name(map_unit) if map_unit is not None else units.for_type("LENGTHUNIT")
-
-    def length(value: Any) -> dict[str, Any] | None:
-        if value is None:
-            return None
-        return Quantity(value=float(value), unit=unit or "unitless").model_dump()
-
-    return {
-        "crs": plain(getattr(crs, "Name", None)),
-        "geodetic_datum": plain(getattr(crs, "GeodeticDatum", None)),
-        "vertical_datum": plain(getattr(crs, "VerticalDatum", None)),
-        "map_projection": plain(getattr(crs, "MapProjection", None)),
-        "map_zone": plain(getattr(crs, "MapZone", None)),
-        "eastings": length(conversion.Eastings),
-        "northings": length(conversion.Northings),
-        "orthogonal_height": length(conversion.OrthogonalHeight),
-        "x_axis_abscissa": plain(conversion.XAxisAbscissa),
-        "x_axis_ordinate": plain(conversion.XAxisOrdinate),
-        "scale": plain(conversion.Scale),
-    }

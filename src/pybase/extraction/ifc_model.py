@@ -10,11 +10,14 @@ Relationships used (IFC4 / IFC4X3 names; IFC2X3 has the same ones unless noted):
 * element parts: ``IfcRelAggregates``, ``IfcRelNests``, ``IfcRelFillsElement``,
   ``IfcRelVoidsElement`` (an element that is part of another is located through it);
 * types: ``IfcRelDefinesByType`` (IFC4 ``IsTypedBy``; IFC2X3 through ``IsDefinedBy``);
+* spatial references: ``IfcRelReferencedInSpatialStructure`` (``ReferencesElements``);
 * properties and quantities: ``IfcRelDefinesByProperties`` with ``IfcPropertySet`` /
-  ``IfcElementQuantity`` (read with :func:`ifcopenshell.util.element.get_psets`, which also
-  applies type inheritance: an occurrence's set overrides the same-named set of its type);
-* materials: ``IfcRelAssociatesMaterial`` (read with
-  :func:`ifcopenshell.util.element.get_materials`, layer/profile/constituent sets expanded).
+  ``IfcElementQuantity``, type-inherited (see :mod:`pybase.extraction.ifc_properties`);
+* materials: ``IfcRelAssociatesMaterial`` (see :mod:`pybase.extraction.ifc_materials`);
+* classifications, openings, fillings: see :mod:`pybase.extraction.ifc_relations`.
+
+Every record read here also feeds the :class:`~pybase.extraction.ifc_summary.ModelSummary`
+(take-off, per-storey counts, property coverage), so the model is walked once.
 """
 
 from __future__ import annotations
@@ -25,13 +28,17 @@ from typing import TYPE_CHECKING, Any
 import ifcopenshell
 import ifcopenshell.util.element as ifc_element
 
-from pybase.extraction.ifc_units import QUANTITY_UNIT_TYPES, ProjectUnits
-from pybase.extraction.result import IfcElement, Quantity, SpatialNode
+from pybase.extraction.ifc_materials import MaterialReader, material_names
+from pybase.extraction.ifc_properties import ObjectSets, PropertyReader, attribute_types
+from pybase.extraction.ifc_relations import classifications, fills, openings
+from pybase.extraction.ifc_summary import ModelSummary
+from pybase.extraction.ifc_units import NO_UNIT, ProjectUnits
+from pybase.extraction.result import IfcElement, MaterialSet, Quantity, SpatialNode
 
 if TYPE_CHECKING:
     from ifcopenshell import entity_instance, file
 
-__all__ = ["ModelReader", "clean_text", "is_spatial", "plain"]
+__all__ = ["ModelReader", "clean_text", "global_id", "is_spatial", "plain"]
 
 _MAX_DEPTH = 64  # deeper part/spatial chains than this only occur in cyclic (broken) files
 
@@ -66,10 +73,43 @@ def _instances(values: Any) -> list[entity_instance]:
     return [v for v in values if isinstance(v, ifcopenshell.entity_instance) and v.id()]
 
 
-def _gid(obj: entity_instance) -> str:
+def global_id(obj: entity_instance) -> str:
     """GlobalId of ``obj``, or ``#id`` when the file leaves it empty or damaged."""
     gid = getattr(obj, "GlobalId", None)
     return clean_text(gid) if isinstance(gid, str) and gid else f"#{obj.id()}"
+
+
+_gid = global_id
+
+#: ``__pydantic_fields_set__`` shared by every record built here with ``model_construct``
+#: (all fields are passed): one set object instead of a ~2 KB set per element. Pydantic only
+#: ever adds field names to it, which it already holds.
+_ALL_FIELDS: set[str] = set(IfcElement.model_fields)
+
+#: Attributes that IfcElement / IfcElementType records hold in their own fields (or that are
+#: references), never repeated in ``attributes``.
+_RECORD_ATTRIBUTES = frozenset(
+    {
+        "GlobalId",
+        "OwnerHistory",
+        "Name",
+        "ObjectType",
+        "ObjectPlacement",
+        "Representation",
+        "Tag",
+        "ApplicableOccurrence",
+        "HasPropertySets",
+        "RepresentationMaps",
+        "ElementType",
+        "PredefinedType",
+    }
+)
+#: Elevation attribute of each spatial class that has one (IFC4 §5.4.3 product extension).
+_ELEVATION = (
+    ("IfcBuildingStorey", "Elevation"),
+    ("IfcSite", "RefElevation"),
+    ("IfcBuilding", "ElevationOfRefHeight"),
+)
 
 
 def plain(value: Any, depth: int = 0) -> Any:
@@ -97,17 +137,24 @@ def plain(value: Any, depth: int = 0) -> Any:
 
 
 class ModelReader:
-    """Builds the spatial tree and :class:`IfcElement` records of one opened model.
+    """Builds the spatial tree, the :class:`IfcElement` records of occurrences and types, and
+    the model summary of one opened model.
 
     ``units`` gives the unit of every length/area/volume/... value; ``with_properties``
     False skips property and quantity sets (``ExtractionOptions.properties``).
+    Problems met on the way are collected for the caller: ``uncontained`` (GlobalIds of
+    elements in no spatial structure), ``unreadable_materials`` (GlobalIds).
     """
 
     def __init__(self, model: file, units: ProjectUnits, with_properties: bool = True) -> None:
         self.model = model
         self.units = units
         self.with_properties = with_properties
-        self._storey_of: dict[int, str | None] = {}
+        self.properties = PropertyReader(model, units)
+        self.materials = MaterialReader(units)
+        self.summary = ModelSummary()
+        self._storey_of: dict[int, tuple[str | None, str | None]] = {}
+        self._attribute_plans: dict[str, list[tuple[int, str, str | None]]] = {}
         self.uncontained: list[str] = []
         self.unreadable_materials: list[str] = []
 
@@ -116,41 +163,78 @@ class ModelReader:
     def spatial_tree(self, project: entity_instance) -> SpatialNode:
         """The spatial tree below ``project`` (IfcRelAggregates between spatial elements).
 
-        Storey ``elevation`` is ``IfcBuildingStorey.Elevation`` in the project length unit.
-        ``elements`` lists the GlobalIds directly contained (IfcRelContainedInSpatialStructure).
+        ``elevation`` (storey Elevation, site RefElevation, building ElevationOfRefHeight) is
+        in the project length unit. ``elements`` lists the GlobalIds directly contained
+        (IfcRelContainedInSpatialStructure), ``aggregated_elements`` the non-spatial products
+        aggregated (IfcRelAggregates), ``referenced_elements`` those referenced
+        (IfcRelReferencedInSpatialStructure). ``psets``/``qsets`` as for elements.
         """
-        return self._node(project, set(), 0)
+        storeys: list[str] = []
+        tree = self._node(project, set(), 0, None, storeys)
+        self.summary.storeys(storeys)
+        return tree
 
-    def _node(self, obj: entity_instance, seen: set[int], depth: int) -> SpatialNode:
+    def _elevation(self, obj: entity_instance) -> Quantity | None:
+        for cls, attribute in _ELEVATION:
+            if obj.is_a(cls):
+                value = getattr(obj, attribute, None)
+                if isinstance(value, int | float) and math.isfinite(value):
+                    unit = self.units.for_type("LENGTHUNIT") or NO_UNIT
+                    return Quantity(value=float(value), unit=unit)
+                return None
+        return None
+
+    def _node(
+        self,
+        obj: entity_instance,
+        seen: set[int],
+        depth: int,
+        storey: str | None,
+        storeys: list[str],
+    ) -> SpatialNode:
         seen.add(obj.id())
-        elevation = None
         if obj.is_a("IfcBuildingStorey"):
-            value = getattr(obj, "Elevation", None)
-            if isinstance(value, int | float) and math.isfinite(value):
-                unit = self.units.for_type("LENGTHUNIT") or "unitless"
-                elevation = Quantity(value=float(value), unit=unit)
+            storey = _text(obj.Name) or _gid(obj)
+            storeys.append(storey)
         contained = [
             _gid(e)
             for rel in _instances(getattr(obj, "ContainsElements", None))
             for e in _instances(getattr(rel, "RelatedElements", None))
         ]
+        referenced = [
+            _gid(e)
+            for rel in _instances(getattr(obj, "ReferencesElements", None))
+            for e in _instances(getattr(rel, "RelatedElements", None))
+        ]
         children = []
-        if depth < _MAX_DEPTH:
-            for rel in _instances(getattr(obj, "IsDecomposedBy", None)):
-                if not rel.is_a("IfcRelAggregates"):
-                    continue
-                for child in _instances(getattr(rel, "RelatedObjects", None)):
-                    if child.id() not in seen and is_spatial(child):
-                        children.append(self._node(child, seen, depth + 1))
-        return SpatialNode(
+        aggregated = []
+        for rel in _instances(getattr(obj, "IsDecomposedBy", None)):
+            if not rel.is_a("IfcRelAggregates"):
+                continue
+            for child in _instances(getattr(rel, "RelatedObjects", None)):
+                if not is_spatial(child):
+                    if child.is_a("IfcProduct"):
+                        aggregated.append(_gid(child))
+                elif child.id() not in seen and depth < _MAX_DEPTH:
+                    children.append(self._node(child, seen, depth + 1, storey, storeys))
+        node = SpatialNode(
             global_id=_gid(obj),
             ifc_class=obj.is_a(),
             name=_text(getattr(obj, "Name", None)),
             long_name=_text(getattr(obj, "LongName", None)),
-            elevation=elevation,
+            elevation=self._elevation(obj),
             elements=contained,
+            aggregated_elements=aggregated,
+            referenced_elements=referenced,
             children=children,
         )
+        if self.with_properties:
+            sets = self.properties.read(obj)
+            node.psets, node.qsets = sets.psets, sets.qsets
+            self.summary.cover(node.ifc_class, sets.psets, sets.qsets)
+            if storey is not None:
+                self.summary.add_quantities(storey, node.ifc_class, sets.measured)
+        return node
 
     # -- elements -------------------------------------------------------------------------
 
@@ -161,8 +245,12 @@ class ModelReader:
         NOTDEFINED (it then governs the occurrence, IFC4 IfcElementType informal proposition),
         else the occurrence's own; IFC2X3 classes without the attribute give None. ``parent``
         is the IfcRelAggregates whole (an element or, for IFC4 type parts, a type object).
-        ``materials`` are distinct IfcMaterial names, material sets expanded in set order,
-        inherited from the type when the occurrence has none.
+        ``materials`` are distinct IfcMaterial names of ``material_sets`` in set order, which
+        are the type's when the occurrence has none.
+
+        Raises:
+            RuntimeError, ValueError, TypeError, AttributeError, KeyError, IndexError: the
+            instance is too damaged to read (the caller reports and skips it).
         """
         element_type = ifc_element.get_type(element)
         type_predefined = getattr(element_type, "PredefinedType", None) if element_type else None
@@ -172,28 +260,121 @@ class ModelReader:
             else getattr(element, "PredefinedType", None)
         )
         aggregate = ifc_element.get_aggregate(element)
-        record = IfcElement(
+        storey, storey_key = self._locate(element)
+        sets = self._sets(element, element_type)
+        material_sets = self._material_sets(element, element_type)
+        opening, host = fills(element)
+        record = IfcElement.model_construct(
+            _fields_set=_ALL_FIELDS,
             global_id=_gid(element),
             ifc_class=element.is_a(),
             name=_text(element.Name),
             object_type=_text(element.ObjectType),
             predefined_type=_text(predefined),
             tag=_text(getattr(element, "Tag", None)),
-            storey=self._locate(element),
+            storey=storey,
             type_name=_text(element_type.Name) if element_type else None,
             type_class=element_type.is_a() if element_type else None,
-            materials=self._materials(element),
+            materials=material_names(material_sets),
+            psets=sets.psets,
+            qsets=sets.qsets,
             parent=_gid(aggregate) if aggregate is not None else None,
+            material_sets=material_sets,
+            classifications=classifications(element, element_type),
+            openings=openings(element),
+            fills=opening,
+            host=host,
+            occurrence_count=None,
+            attributes=self._attributes(element),
         )
+        self.summary.count(storey_key, record.ifc_class)
         if self.with_properties:
-            record.psets, record.qsets = self._property_sets(element)
+            self.summary.cover(record.ifc_class, sets.psets, sets.qsets)
+            self.summary.add_quantities(storey_key, record.ifc_class, sets.measured)
         return record
 
-    def _locate(self, element: entity_instance) -> str | None:
-        """Name of the IfcBuildingStorey that holds ``element``, directly or through the
-        element it is part of (aggregate, nest, filled opening, voided element). Records the
-        GlobalId in ``uncontained`` when no spatial element holds it at all; parts of a type
-        (aggregated into an IfcTypeObject, IFC4) are not occurrences and are not recorded."""
+    def element_type(self, type_obj: entity_instance) -> IfcElement:
+        """The :class:`IfcElement` record of one type object (IfcTypeProduct): its own
+        property/quantity sets (HasPropertySets), materials and classifications;
+        ``object_type`` is IfcElementType.ElementType; ``occurrence_count`` the number of
+        occurrences it types. Raises like :meth:`element`."""
+        sets = self._sets(type_obj)
+        material_sets = self._material_sets(type_obj)
+        record = IfcElement.model_construct(
+            _fields_set=_ALL_FIELDS,
+            global_id=_gid(type_obj),
+            ifc_class=type_obj.is_a(),
+            name=_text(type_obj.Name),
+            object_type=_text(getattr(type_obj, "ElementType", None)),
+            predefined_type=_text(getattr(type_obj, "PredefinedType", None)),
+            tag=_text(getattr(type_obj, "Tag", None)),
+            storey=None,
+            type_name=None,
+            type_class=None,
+            materials=material_names(material_sets),
+            psets=sets.psets,
+            qsets=sets.qsets,
+            parent=None,
+            material_sets=material_sets,
+            classifications=classifications(type_obj),
+            openings=[],
+            fills=None,
+            host=None,
+            occurrence_count=len(ifc_element.get_types(type_obj)),
+            attributes=self._attributes(type_obj),
+        )
+        if self.with_properties:
+            self.summary.cover(record.ifc_class, sets.psets, sets.qsets)
+        return record
+
+    def _sets(self, obj: entity_instance, type_obj: entity_instance | None = None) -> ObjectSets:
+        if not self.with_properties:
+            return ObjectSets({}, {}, {})
+        if obj.is_a("IfcTypeObject"):
+            return self.properties.type_sets(obj)
+        return self.properties.read(obj, type_obj, type_known=True)
+
+    def _material_sets(
+        self, obj: entity_instance, type_obj: entity_instance | None = None
+    ) -> list[MaterialSet]:
+        try:
+            return self.materials.sets(obj, type_obj, type_known=True)
+        except (AttributeError, TypeError, ValueError, RuntimeError):
+            self.unreadable_materials.append(_gid(obj))
+            return []
+
+    def _attributes(self, obj: entity_instance) -> dict[str, Any]:
+        """Description and the class's own simple attributes, measures with units."""
+        cls = obj.is_a()
+        plan = self._attribute_plans.get(cls)
+        if plan is None:
+            plan = self._attribute_plans[cls] = [
+                (index, name, declared)
+                for index, name, declared in attribute_types(obj)
+                if declared is not None and name not in _RECORD_ATTRIBUTES
+            ]
+        values: dict[str, Any] = {}
+        for index, name, declared in plan:
+            try:
+                value = obj[index]
+            except (RuntimeError, IndexError, TypeError):  # derived (*) or damaged
+                continue
+            if value is None:
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                unit = self.units.measure_unit(declared) if declared else None
+                if unit is not None and math.isfinite(value):
+                    values[name] = {"value": float(value), "unit": unit}
+                    continue
+            values[name] = plain(value)
+        return values
+
+    def _locate(self, element: entity_instance) -> tuple[str | None, str | None]:
+        """(Name, summary key) of the IfcBuildingStorey that holds ``element``, directly or
+        through the element it is part of (aggregate, nest, filled opening, voided element).
+        Records the GlobalId in ``uncontained`` when no spatial element holds it at all; parts
+        of a type (aggregated into an IfcTypeObject, IFC4) are not occurrences and are not
+        recorded."""
         current = element
         seen = {element.id()}
         for _ in range(_MAX_DEPTH):
@@ -201,86 +382,28 @@ class ModelReader:
             if parent is None or parent.id() in seen:
                 break
             if parent.is_a("IfcTypeObject"):
-                return None
+                return None, None
             if is_spatial(parent):
-                return self._storey_name(parent)
+                return self._storey(parent)
             seen.add(parent.id())
             current = parent
         self.uncontained.append(_gid(element))
-        return None
+        return None, None
 
-    def _storey_name(self, container: entity_instance) -> str | None:
+    def _storey(self, container: entity_instance) -> tuple[str | None, str | None]:
+        """(Name, summary key) of the storey holding ``container``; the key is the Name, or
+        the GlobalId of an unnamed storey."""
         key = container.id()
         if key not in self._storey_of:
-            name = None
+            found: tuple[str | None, str | None] = (None, None)
             node: entity_instance | None = container
             for _ in range(_MAX_DEPTH):
                 if node is None or not is_spatial(node):
                     break
                 if node.is_a("IfcBuildingStorey"):
                     name = _text(node.Name)
+                    found = (name, name or _gid(node))
                     break
                 node = ifc_element.get_aggregate(node)
-            self._storey_of[key] = name
+            self._storey_of[key] = found
         return self._storey_of[key]
-
-    def _materials(self, element: entity_instance) -> list[str]:
-        try:
-            materials = ifc_element.get_materials(element)
-        except (AssertionError, AttributeError, RuntimeError):
-            # a material select the library does not know (e.g. a usage without its set)
-            self.unreadable_materials.append(_gid(element))
-            return []
-        names: list[str] = []
-        for material in materials:
-            name = getattr(material, "Name", None) if material is not None else None
-            if isinstance(name, str) and name and clean_text(name) not in names:
-                names.append(clean_text(name))
-        return names
-
-    # -- property and quantity sets ------------------------------------------------------
-
-    def _property_sets(
-        self, element: entity_instance
-    ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-        psets: dict[str, dict[str, Any]] = {}
-        qsets: dict[str, dict[str, Any]] = {}
-        for set_name, props in ifc_element.get_psets(element, verbose=True).items():
-            values: dict[str, Any] = {}
-            is_qset = False
-            for prop_name, entry in props.items():
-                if prop_name == "id" or not isinstance(entry, dict):
-                    continue
-                cls = str(entry.get("class", ""))
-                is_qset = (
-                    is_qset
-                    or cls.startswith("IfcQuantity")
-                    or (cls == "IfcPhysicalComplexQuantity")
-                )
-                values[clean_text(str(prop_name))] = self._value(entry, cls)
-            (qsets if is_qset else psets)[clean_text(str(set_name))] = values
-        return psets, qsets
-
-    def _value(self, entry: dict[str, Any], cls: str) -> Any:
-        """One property/quantity value, as a Quantity dict when its unit is known: the
-        property's own ``Unit`` (IfcPropertySingleValue.Unit, IfcPhysicalSimpleQuantity.Unit)
-        or else the project unit of its measure type (IFC4 §8.11.3.16 IfcUnitAssignment)."""
-        value = plain(entry.get("value"))
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            return value
-        unit_type = QUANTITY_UNIT_TYPES.get(cls)
-        measure = str(entry.get("value_type") or "")
-        is_measure = cls == "IfcPropertySingleValue" and measure.endswith("Measure")
-        if unit_type is None and not is_measure:
-            return value
-        own = getattr(self.model.by_id(int(entry["id"])), "Unit", None)
-        unit: str | None
-        if own is not None:
-            unit = self.units.name(own)
-        elif unit_type is not None:
-            unit = self.units.for_type(unit_type)
-        else:
-            unit = self.units.for_measure(measure)
-        if unit is None:
-            return value
-        return Quantity(value=float(value), unit=unit).model_dump()

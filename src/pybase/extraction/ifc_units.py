@@ -19,6 +19,11 @@ Names produced here: lengths use :data:`~pybase.extraction.result.LENGTH_UNITS` 
 ``"m3"``, ``"foot2"``, ``"inch3"``); angles are ``"rad"``/``"deg"``; masses ``"kg"``/``"g"``/
 ``"lb"``; other SI units their SI symbol with prefix (``"kN"``, ``"Pa"``, ``"MJ"``); derived
 units a composed symbol (``"kg/m3"``, ``"W/(m2.K)"``).
+
+Quantities (IfcPhysicalSimpleQuantity, IFC4 §8.11 / IFC2X3 §7.5.3.8): IfcQuantityLength/Area/
+Volume/Weight/Time take the quantity's own ``Unit`` when set, else the project unit of their
+IfcUnitEnum type (:data:`QUANTITY_UNIT_TYPES`), else :data:`NO_UNIT`; IfcQuantityCount is a
+number of things: its own ``Unit`` or :data:`COUNT_UNIT`.
 """
 
 from __future__ import annotations
@@ -33,7 +38,12 @@ from pybase.extraction.result import LENGTH_UNITS, Units
 if TYPE_CHECKING:
     from ifcopenshell import entity_instance, file
 
-__all__ = ["QUANTITY_UNIT_TYPES", "ProjectUnits"]
+__all__ = ["COUNT_UNIT", "NO_UNIT", "QUANTITY_UNIT_TYPES", "ProjectUnits"]
+
+#: Unit name of an IfcQuantityCount without its own Unit (a number of things).
+COUNT_UNIT = "count"
+#: Unit name of a value whose kind takes a unit the model does not declare (no LENGTHUNIT...).
+NO_UNIT = "unitless"
 
 #: IfcSIPrefix -> SI symbol (ASCII ``u`` for micro, as in LENGTH_UNITS ``"um"``).
 _SI_PREFIX: dict[str, str] = {
@@ -230,8 +240,10 @@ class ProjectUnits:
 
     def __init__(self, model: file, project: entity_instance | None) -> None:
         self._cache: dict[int, str] = {}
+        self._scales: dict[int, float | None] = {}
         self.names: dict[str, str] = {}
         self.raw: dict[str, str] = {}
+        self.entities: dict[str, entity_instance] = {}
         assignment = getattr(project, "UnitsInContext", None) if project is not None else None
         self.has_assignment = assignment is not None
         units = getattr(assignment, "Units", None) if assignment is not None else None
@@ -245,6 +257,7 @@ class ProjectUnits:
                 continue  # IfcUnitAssignment WR01: one unit per type; the first one wins
             self.names[unit_type] = self.name(unit)
             self.raw[unit_type] = _describe(unit)
+            self.entities[unit_type] = unit
 
     def name(self, unit: entity_instance) -> str:
         """Canonical name of one unit instance (IfcNamedUnit or IfcDerivedUnit)."""
@@ -300,6 +313,34 @@ class ProjectUnits:
             text += "/(" + ".".join(denominator) + ")"
         return text
 
+    def si_scale(self, unit: entity_instance) -> float | None:
+        """SI value of one ``unit`` (metres per foot = 0.3048), by
+        :func:`ifcopenshell.util.unit.get_unit_scale`; None when the unit is damaged."""
+        key = unit.id()
+        if key not in self._scales:
+            try:
+                scale: float | None = float(ifcopenshell.util.unit.get_unit_scale(unit))
+            except (AttributeError, TypeError, ValueError, RuntimeError, ZeroDivisionError):
+                scale = None
+            if scale is not None and not (math.isfinite(scale) and scale > 0):
+                scale = None
+            self._scales[key] = scale
+        return self._scales[key]
+
+    def to_project(self, value: float, unit: entity_instance, unit_type: str) -> float | None:
+        """``value`` given in ``unit`` expressed in the project unit of ``unit_type``
+        (a quantity whose own Unit is inch in a foot model: 12 -> 1.0); None when either unit
+        has no known SI scale or the project declares no unit of that type."""
+        project = self.entities.get(unit_type)
+        if project is None:
+            return None
+        if project.id() == unit.id():
+            return value
+        own, target = self.si_scale(unit), self.si_scale(project)
+        if own is None or target is None:
+            return None
+        return value * own / target
+
     def for_type(self, unit_type: str) -> str | None:
         """Project unit name for an IfcUnitEnum type (``"LENGTHUNIT"``), None if undeclared."""
         return self.names.get(unit_type)
@@ -311,6 +352,15 @@ class ProjectUnits:
             return None
         unit_type = ifcopenshell.util.unit.get_measure_unit_type(measure_class)  # type: ignore[arg-type]
         return self.names.get(unit_type)
+
+    def measure_unit(self, measure_class: str) -> str | None:
+        """Unit name for a value of ``measure_class``: the project unit of its type, or
+        :data:`NO_UNIT` when the measure takes a unit the model does not declare (an
+        IfcAreaMeasure in a model with no AREAUNIT); None when the measure takes no unit
+        (IfcCountMeasure, IfcRatioMeasure, IfcLabel ...)."""
+        if not measure_class.endswith("Measure") or measure_class in _UNITLESS_MEASURES:
+            return None
+        return self.for_measure(measure_class) or NO_UNIT
 
     def units(self) -> Units:
         """The :class:`Units` section: length/area/volume/angle/mass and where they came from.

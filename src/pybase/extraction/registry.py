@@ -20,13 +20,20 @@ from pybase.errors import UnsupportedFormatError
 if TYPE_CHECKING:
     from pybase.extraction.base import Extractor
 
-__all__ = ["EXTRACTORS", "get_extractor", "register"]
+__all__ = ["ENGINES", "EXTRACTORS", "get_engine", "get_extractor", "register"]
 
 EXTRACTORS: dict[str, str] = {
     "pdf": "pybase.extraction.pdf:PdfExtractor",
     "dxf": "pybase.extraction.dxf:DxfExtractor",
     "ifc": "pybase.extraction.ifc:IfcExtractor",
     "step": "pybase.extraction.step:StepExtractor",
+}
+
+
+#: Engines other than our own extractors, selected by ``ExtractionOptions.engine`` (not by
+#: format): the engine reads every format it supports and says which it does not.
+ENGINES: dict[str, str] = {
+    "werk24": "pybase.extraction.werk24:Werk24Extractor",
 }
 
 
@@ -57,4 +64,18 @@ def get_extractor(fmt: str) -> Extractor:
     module_name, _, class_name = target.partition(":")
     module = importlib.import_module(module_name)
     extractor: Extractor = getattr(module, class_name)()
+    return extractor
+
+
+def get_engine(engine: str) -> Extractor:
+    """Instantiate the extractor of ``engine`` (e.g. ``werk24``); imported on first use.
+
+    Raises:
+        UnsupportedFormatError: no such engine.
+    """
+    target = ENGINES.get(engine)
+    if target is None:
+        raise UnsupportedFormatError(f"no extraction engine {engine!r}")
+    module_name, _, class_name = target.partition(":")
+    extractor: Extractor = getattr(importlib.import_module(module_name), class_name)()
     return extractor

@@ -31,6 +31,7 @@ __all__ = [
     "LENGTH_UNITS",
     "SCHEMA_VERSION",
     "AssemblyNode",
+    "AssemblyProperties",
     "BlockDefinition",
     "BlockReference",
     "BomLine",
@@ -47,6 +48,7 @@ __all__ = [
     "Opening",
     "Page",
     "PartProperties",
+    "Placement",
     "Quantity",
     "SourceInfo",
     "SpatialNode",
@@ -56,7 +58,7 @@ __all__ = [
     "Units",
 ]
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 #: Canonical length-unit names used in results (DXF $INSUNITS, IFC SI prefixes and
 #: conversion-based units, STEP SI_UNIT/CONVERSION_BASED_UNIT all map onto these).
@@ -85,7 +87,8 @@ LENGTH_UNITS: tuple[str, ...] = (
     "us_survey_foot",
 )
 
-Format = Literal["pdf", "dxf", "ifc", "step"]
+#: File formats; the raster ones (``png``, ``jpeg``, ``tiff``) only with the Werk24 engine.
+Format = Literal["pdf", "dxf", "ifc", "step", "png", "jpeg", "tiff"]
 
 
 class _Model(BaseModel):
@@ -204,6 +207,11 @@ class Dimension(_Model):
         "DIMALTF, rounded per DIMALTD/DIMALTRND), in its own unit ('unitless' when the factor "
         "matches no known unit ratio)",
     )
+    entity: str | None = Field(
+        None,
+        description="STEP: the semantic PMI entity instance it was read from, e.g. '#120' "
+        "(DIMENSIONAL_SIZE, DIMENSIONAL_LOCATION, ANGULAR_LOCATION ...)",
+    )
 
 
 class NotationSource(_Model):
@@ -218,6 +226,11 @@ class NotationSource(_Model):
     page: int | None = None
     handle: str | None = Field(None, description="DXF entity handle")
     position: tuple[float, ...] | None = None
+    entity: str | None = Field(
+        None,
+        description="STEP: the semantic PMI entity instance it was read from, e.g. '#21' "
+        "(a GEOMETRIC_TOLERANCE or DATUM); ``text`` is then the entity's name",
+    )
 
 
 class Table(_Model):
@@ -409,7 +422,8 @@ class Opening(_Model):
 
 class IfcElement(_Model):
     """An IfcElement (or IfcElementType). ``psets``/``qsets`` map set name -> property name ->
-    value; quantity values are :class:`Quantity` dicts when they carry a unit."""
+    value; quantity values (and numeric property values the project gives a unit)
+    are :class:`Quantity` dicts."""
 
     global_id: str
     ifc_class: str
@@ -442,10 +456,18 @@ class IfcElement(_Model):
     occurrence_count: int | None = Field(
         None, description="types only: occurrences typed by it (IfcRelDefinesByType)"
     )
+    attributes: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Description and the attributes the entity's class adds to IfcElement / "
+        "IfcElementType (IfcDoor OverallHeight, IfcReinforcingBar NominalDiameter ...): "
+        "measures as {value, unit} in the model's units, enumerations as strings; "
+        "PredefinedType and references to other instances left out",
+    )
 
 
 class PartProperties(_Model):
-    """Mass properties of one STEP part (solid shape), in the file's length unit."""
+    """Mass properties of one STEP part (solid shape), in the file's length unit; ``density``
+    and ``mass`` in SI units (kg/m3, kg) whatever units the file uses."""
 
     volume: Quantity | None = None
     surface_area: Quantity | None = None
@@ -455,6 +477,63 @@ class PartProperties(_Model):
     solid_count: int = 0
     face_count: int = 0
     color: str | None = Field(None, description="#rrggbb when the file gives one")
+    layers: list[str] = Field(
+        default_factory=list,
+        description="PRESENTATION_LAYER_ASSIGNMENT layers holding the part's shape or faces",
+    )
+    material: str | None = Field(
+        None,
+        description="material name: MATERIAL_DESIGNATION.name, a 'material property' "
+        "'material name' DESCRIPTIVE_REPRESENTATION_ITEM, or the name of the raw-material "
+        "PRODUCT the part is made from (AP214 MAKE_FROM_USAGE_OPTION)",
+    )
+    material_id: str | None = Field(
+        None,
+        description="PRODUCT.id of that raw-material product, usually a material "
+        "specification (e.g. 'AMS 5613')",
+    )
+    density: Quantity | None = Field(
+        None, description="the file's material density converted to kg/m3"
+    )
+    mass: Quantity | None = Field(None, description="density x volume, in kg")
+
+
+class Placement(_Model):
+    """Where one occurrence of a STEP component sits in its parent (the transformation of the
+    NEXT_ASSEMBLY_USAGE_OCCURRENCE's CONTEXT_DEPENDENT_SHAPE_REPRESENTATION, as OCCT reads it):
+    ``x_parent = rotation @ x_child + translation``. ``translation`` in ``unit`` (the file's
+    length unit); ``rotation`` a 3x3 matrix given by rows; the same rotation as ``axis`` (unit
+    vector, None for no rotation) and ``angle`` (degrees, 0..180, right-hand rule)."""
+
+    name: str | None = Field(None, description="the occurrence's name (component label)")
+    translation: tuple[float, float, float]
+    unit: str
+    rotation: tuple[tuple[float, float, float], ...] = (
+        (1.0, 0.0, 0.0),
+        (0.0, 1.0, 0.0),
+        (0.0, 0.0, 1.0),
+    )
+    axis: tuple[float, float, float] | None = None
+    angle: float = 0.0
+
+
+class AssemblyProperties(_Model):
+    """Totals of a STEP assembly over all part instances below it (quantities multiplied
+    through the levels), in the file's length unit; ``mass`` in kg, only when every part with a
+    volume has a density. ``bounding_box`` encloses the placed parts' boxes (exact for parts
+    rotated by multiples of 90 degrees, otherwise larger than the assembled shape);
+    ``center_of_mass`` is weighted by the parts' masses when every part has a density, else by
+    their volumes (uniform density, like ``PartProperties.center_of_mass``), as
+    ``center_of_mass_basis`` says; in the assembly's own coordinate system."""
+
+    part_count: int = Field(0, description="part instances with geometry")
+    volume: Quantity | None = None
+    surface_area: Quantity | None = None
+    mass: Quantity | None = None
+    bounding_box: BoundingBox | None = None
+    center_of_mass: tuple[float, float, float] | None = None
+    center_of_mass_unit: str | None = None
+    center_of_mass_basis: Literal["mass", "volume"] | None = None
 
 
 class AssemblyNode(_Model):
@@ -468,6 +547,14 @@ class AssemblyNode(_Model):
     is_assembly: bool = False
     properties: PartProperties | None = None
     children: list[AssemblyNode] = Field(default_factory=list)
+    placements: list[Placement] = Field(
+        default_factory=list,
+        description="one per occurrence under the parent (``quantity`` of them) when the file "
+        "places them; empty for roots",
+    )
+    assembly_properties: AssemblyProperties | None = Field(
+        None, description="assemblies: totals over the parts below"
+    )
 
 
 class ExtractionResult(_Model):
@@ -518,6 +605,13 @@ class ExtractionResult(_Model):
         default_factory=dict,
         description="counts, e.g. entity_counts (DXF type -> n), class_counts (IFC class -> n), "
         "extents, page_count",
+    )
+    extras: dict[str, Any] = Field(
+        default_factory=dict,
+        description="what an engine returned that has no field above, kept rather than dropped "
+        "(keyed by engine). 'werk24': request id, the answers as received (JSON, verbatim), "
+        "the sections with no place in this schema ('unmapped'), and per mapped entry its "
+        "Werk24 reference id and confidence ('references'); see pybase.extraction.werk24",
     )
 
     def summary(self) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, cast
 from pybase.errors import CorruptFileError, DependencyMissingError, TransientExtractionError
 from pybase.extraction import step_sandbox
 from pybase.extraction.step_part21 import Part21File
+from pybase.extraction.step_transform import Transform
 from pybase.extraction.step_tree import MAX_DEPTH, ProductNode, from_part21, from_xcaf
 
 if TYPE_CHECKING:
@@ -57,12 +58,16 @@ class LabelNode:
 
     ``name`` is the label's TDataStd_Name as OCCT read it (ISO 8859-1 code page: raw bytes kept
     as U+0080..U+00FF), ``components`` the prototypes its components refer to, in component
-    order; a prototype used twice appears twice (same object)."""
+    order; a prototype used twice appears twice (same object). ``locations`` holds each
+    component's placement in this label's coordinates (millimetres) and ``component_names`` the
+    component labels' own names (the occurrence names), both parallel to ``components``."""
 
     entry: str
     name: str
     is_assembly: bool
     components: list[LabelNode] = field(default_factory=list)
+    locations: list[Transform] = field(default_factory=list)
+    component_names: list[str] = field(default_factory=list)
     label: TDF_Label | None = field(default=None, repr=False, compare=False)
 
 
@@ -72,7 +77,9 @@ class PartGeometry:
 
     ``volume_mm3`` and ``center_of_mass_mm`` come from the solids (None when there is none);
     ``area_mm2`` and ``bbox_mm`` from the solids, or from free faces when there is no solid.
-    ``color`` is ``#rrggbb`` (XCAF surface or generic colour, most frequent over sub-shapes).
+    ``color`` is ``#rrggbb`` (XCAF surface or generic colour, most frequent over sub-shapes);
+    ``layers`` the names of the layers holding the shape or its sub-shapes (ISO 8859-1 code
+    page, as OCCT reads them), in order of first appearance.
     """
 
     solid_count: int = 0
@@ -82,6 +89,7 @@ class PartGeometry:
     bbox_mm: tuple[tuple[float, float, float], tuple[float, float, float]] | None = None
     center_of_mass_mm: tuple[float, float, float] | None = None
     color: str | None = None
+    layers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -163,6 +171,11 @@ def run(
         return phase(step_sandbox.LocalChannel(progress))  # pragma: no cover - no fork
     except StepReadError as exc:
         detail = exc.detail or p21.syntax_error
+        if _truncated(path):
+            raise CorruptFileError(
+                f"{path.name}: the file is truncated: it does not end with END-ISO-10303-21; "
+                f"(OCCT: {exc.status}" + (f", {detail})" if detail else ")")
+            ) from exc
         raise CorruptFileError(
             f"{path.name}: OCCT could not read the STEP data ({exc.status})"
             + (f": {detail}" if detail else "")
@@ -256,3 +269,12 @@ def distinct_parts(roots: list[ProductNode]) -> list[ProductNode]:
     for root in roots:
         walk(root, 0)
     return parts
+
+
+def _truncated(path: Path) -> bool:
+    """True when the Part 21 trailer ``END-ISO-10303-21;`` (ISO 10303-21 §5) is missing from
+    the end of the file."""
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - 256))
+        tail = fh.read()
+    return b"END-ISO-10303-21" not in tail.upper()

@@ -6,6 +6,11 @@ the product structure of the DATA section (PRODUCT, PRODUCT_DEFINITION_FORMATION
 PRODUCT_DEFINITION, NEXT_ASSEMBLY_USAGE_OCCURRENCE, DOCUMENT_FILE references). Geometry is
 left to OCCT. Pure Python, no OCP import.
 
+Any other instance can be read on demand (:meth:`Part21File.entity`, parsed lazily from the
+kept text through an id -> offset index), and the instances of the types in
+:data:`INDEXED_TYPES` (PMI, properties, materials, placements, annotations) are listed by type
+(:meth:`Part21File.ids_of`), complex instances under each of their partial types.
+
 Rules followed (ISO 10303-21:2016 = 3rd edition, section numbers of that edition):
 
 * §5 / §6.3: the file is ``ISO-10303-21;`` HEADER ``ENDSEC;`` one or more DATA sections
@@ -15,17 +20,23 @@ Rules followed (ISO 10303-21:2016 = 3rd edition, section numbers of that edition
 * §8.2 header entities: FILE_DESCRIPTION(description, implementation_level),
   FILE_NAME(name, time_stamp, author, organization, preprocessor_version,
   originating_system, authorization), FILE_SCHEMA(schema_identifiers).
+* §12.2.4 / §11.2.5: a complex entity instance ``#n=(A(...)B(...)...);`` lists its partial
+  entity types in alphabetical order, each with the attributes it declares itself.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
 from pybase.extraction.step_strings import decode_string
 
 __all__ = [
+    "INDEXED_TYPES",
+    "Entity",
     "Enum",
     "ExternalDocument",
     "Part21Error",
@@ -113,6 +124,35 @@ class ExternalDocument:
 
 
 @dataclass
+class Entity:
+    """One entity instance, parsed (strings decoded, see :func:`parse_parameters`).
+
+    ``parts`` maps each entity type of the instance to its parameters: a simple instance
+    (``#5=CIRCLE('',#6,2.);``) has one entry holding all attributes, supertypes' first; a
+    complex instance (``#7=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));``) has one
+    entry per partial type with only the attributes that type declares (ISO 10303-21 §12.2.4).
+    """
+
+    id: int
+    parts: dict[str, list[Any]]
+    complex: bool = False
+
+    @property
+    def type(self) -> str:
+        """The type of a simple instance (the first partial type of a complex one)."""
+        return next(iter(self.parts), "")
+
+    def is_a(self, *names: str) -> bool:
+        """True when any of ``names`` is the type or one of the partial types."""
+        return any(name in self.parts for name in names)
+
+    def get(self, name: str) -> list[Any] | None:
+        """The parameters of the partial type ``name``, None when the instance has no such
+        part."""
+        return self.parts.get(name)
+
+
+@dataclass
 class Part21File:
     """What :func:`read_part21` found.
 
@@ -126,6 +166,8 @@ class Part21File:
         documents: external DOCUMENT_FILE references.
         instance_count: number of entity instances in the DATA section(s).
         entity_ids: instance ids in file order (OCCT numbers entities in this order).
+        entity_offsets: offset of each instance (same order) in the text kept for
+            :meth:`entity`.
         syntax_error: first DATA-section syntax error (``"line N: ..."``), None when clean.
         complete: both ``ENDSEC;`` of the DATA section and ``END-ISO-10303-21;`` were found.
         decoded_encodings: code pages used for raw non-ASCII bytes in strings.
@@ -138,15 +180,71 @@ class Part21File:
     usages: list[Usage] = field(default_factory=list)
     documents: list[ExternalDocument] = field(default_factory=list)
     instance_count: int = 0
-    entity_ids: list[int] = field(default_factory=list)
+    entity_ids: array[int] = field(default_factory=lambda: array("q"))
+    entity_offsets: array[int] = field(default_factory=lambda: array("q"), repr=False)
     syntax_error: str | None = None
     complete: bool = False
     decoded_encodings: set[str] = field(default_factory=set)
+    _text: str = field(default="", repr=False)
+    _by_type: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _ids_sorted: bool = field(default=True, repr=False)
+    _ordinal: dict[int, int] | None = field(default=None, repr=False)
+    _cache: dict[int, Entity | None] = field(default_factory=dict, repr=False)
 
     def product_of_definition(self, pd_id: int) -> Product | None:
         """The PRODUCT behind a PRODUCT_DEFINITION entity id (through its formation)."""
         product_id = self.product_definitions.get(pd_id)
         return self.products.get(product_id) if product_id is not None else None
+
+    def _position(self, entity_id: int) -> int | None:
+        ids = self.entity_ids
+        if self._ids_sorted:
+            pos = bisect_left(ids, entity_id)
+            return pos if pos < len(ids) and ids[pos] == entity_id else None
+        if self._ordinal is None:
+            self._ordinal = {}
+            for pos, known in enumerate(ids):
+                self._ordinal.setdefault(known, pos)
+        return self._ordinal.get(entity_id)
+
+    def entity(self, entity_id: int | Ref | None) -> Entity | None:
+        """The instance ``#entity_id`` parsed, or None when the file has no such instance or
+        its parameters are malformed. Results are cached."""
+        if isinstance(entity_id, Ref):
+            entity_id = entity_id.id
+        if not isinstance(entity_id, int):
+            return None
+        if entity_id in self._cache:
+            return self._cache[entity_id]
+        found: Entity | None = None
+        pos = self._position(entity_id)
+        if pos is not None:
+            m = _INSTANCE.match(self._text, self.entity_offsets[pos])
+            if m is not None:
+                try:
+                    found = _entity(entity_id, m.group(2), m.group(3), self.decoded_encodings)
+                except (Part21Error, IndexError):
+                    found = None
+        self._cache[entity_id] = found
+        return found
+
+    def ids_of(self, *types: str) -> list[int]:
+        """Ids of the instances of the given types (each of them in :data:`INDEXED_TYPES`;
+        a complex instance counts under each partial type), each once, in file order."""
+        positions: set[int] = set()
+        for name in types:
+            positions.update(self._by_type.get(name, ()))
+        return [self.entity_ids[pos] for pos in sorted(positions)]
+
+    def entities_of(self, *types: str) -> list[Entity]:
+        """The parsed instances of :meth:`ids_of` (malformed ones left out), keeping only those
+        that really have one of ``types`` (a complex instance is found by a text scan first)."""
+        out: list[Entity] = []
+        for entity_id in self.ids_of(*types):
+            entity = self.entity(entity_id)
+            if entity is not None and entity.is_a(*types):
+                out.append(entity)
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,6 +364,33 @@ def parse_parameters(text: str, used: set[str] | None = None) -> list[Any]:
     return [_plain(v) for v in values]
 
 
+def _parse_complex(text: str, used: set[str]) -> dict[str, list[Any]]:
+    """Parse the body of a complex instance, ``(A(...)B(...))``, into type -> parameters."""
+    tokens = _tokenize(text)
+    if not tokens or tokens[0] != ("punct", "("):
+        raise Part21Error("a complex instance starts with '('")
+    parts: dict[str, list[Any]] = {}
+    i = 1
+    while i < len(tokens):
+        kind, value = tokens[i]
+        if (kind, value) == ("punct", ")"):
+            if i + 1 != len(tokens):
+                raise Part21Error("text after the complex instance")
+            return parts
+        if kind != "kw":
+            raise Part21Error(f"expected a partial entity name but found {value!r}")
+        params, i = _parse_list(tokens, i + 1, used)
+        parts[value.upper()] = [_plain(v) for v in params]
+    raise Part21Error("unbalanced parentheses")
+
+
+def _entity(entity_id: int, type_name: str | None, body: str, used: set[str]) -> Entity:
+    if type_name is None:
+        return Entity(entity_id, _parse_complex(body, used), complex=True)
+    values, _ = _parse_raw(body, used)
+    return Entity(entity_id, {type_name.upper(): [_plain(v) for v in values]})
+
+
 def _parse_raw(text: str, used: set[str]) -> tuple[list[Any], int]:
     tokens = _tokenize(text)
     if not tokens:
@@ -321,6 +446,71 @@ _WANTED = frozenset(
         "APPLIED_EXTERNAL_IDENTIFICATION_ASSIGNMENT",
     }
 )
+
+
+#: Entity types whose instances :meth:`Part21File.ids_of` lists (the product structure above,
+#: and what the PMI, material, validation-property, placement and annotation readers start
+#: from). Geometry types are not indexed: OCCT reads geometry.
+INDEXED_TYPES: frozenset[str] = _WANTED | frozenset(
+    {
+        # ISO 10303-47 shape tolerances, AP242 semantic PMI
+        "GEOMETRIC_TOLERANCE",
+        "ANGULARITY_TOLERANCE",
+        "CIRCULAR_RUNOUT_TOLERANCE",
+        "COAXIALITY_TOLERANCE",
+        "CONCENTRICITY_TOLERANCE",
+        "CYLINDRICITY_TOLERANCE",
+        "FLATNESS_TOLERANCE",
+        "LINE_PROFILE_TOLERANCE",
+        "PARALLELISM_TOLERANCE",
+        "PERPENDICULARITY_TOLERANCE",
+        "POSITION_TOLERANCE",
+        "ROUNDNESS_TOLERANCE",
+        "STRAIGHTNESS_TOLERANCE",
+        "SURFACE_PROFILE_TOLERANCE",
+        "SYMMETRY_TOLERANCE",
+        "TOTAL_RUNOUT_TOLERANCE",
+        "GEOMETRIC_TOLERANCE_RELATIONSHIP",
+        "TOLERANCE_ZONE",
+        "PROJECTED_ZONE_DEFINITION",
+        "DATUM",
+        "DATUM_TARGET",
+        "DATUM_SYSTEM",
+        "DIMENSIONAL_SIZE",
+        "ANGULAR_SIZE",
+        "DIMENSIONAL_SIZE_WITH_PATH",
+        "DIMENSIONAL_LOCATION",
+        "ANGULAR_LOCATION",
+        "DIMENSIONAL_LOCATION_WITH_PATH",
+        "DIRECTED_DIMENSIONAL_LOCATION",
+        "DIMENSIONAL_CHARACTERISTIC_REPRESENTATION",
+        "PLUS_MINUS_TOLERANCE",
+        # properties and materials (ISO 10303-41/-45, CAx-IF recommended practices)
+        "PROPERTY_DEFINITION",
+        "PROPERTY_DEFINITION_REPRESENTATION",
+        "MATERIAL_DESIGNATION",
+        "MAKE_FROM_USAGE_OPTION",
+        "PRODUCT_RELATED_PRODUCT_CATEGORY",
+        "PRODUCT_DEFINITION_SHAPE",
+        # placements of assembly components (ISO 10303-44 §4.2, AP214 assembly structure)
+        "CONTEXT_DEPENDENT_SHAPE_REPRESENTATION",
+        "SHAPE_DEFINITION_REPRESENTATION",
+        # presentation (graphical) PMI and annotation text
+        "ANNOTATION_OCCURRENCE",
+        "ANNOTATION_CURVE_OCCURRENCE",
+        "ANNOTATION_TEXT_OCCURRENCE",
+        "ANNOTATION_SYMBOL_OCCURRENCE",
+        "ANNOTATION_FILL_AREA_OCCURRENCE",
+        "ANNOTATION_POINT_OCCURRENCE",
+        "ANNOTATION_PLACEHOLDER_OCCURRENCE",
+        "DRAUGHTING_ANNOTATION_OCCURRENCE",
+        "TESSELLATED_ANNOTATION_OCCURRENCE",
+        "DRAUGHTING_CALLOUT",
+        "TEXT_LITERAL",
+    }
+)
+
+_COMPLEX_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 
 
 def _line_of(text: str, pos: int) -> int:
@@ -382,7 +572,7 @@ def read_part21(data: bytes) -> Part21File:
             or it has no FILE_SCHEMA.
     """
     text = data.decode("latin-1")
-    result = Part21File()
+    result = Part21File(_text=text)
     m = _MAGIC.search(text, 0, 4096)
     if m is None or text[: m.start()].strip():
         raise Part21Error("the file does not start with ISO-10303-21;")
@@ -404,6 +594,9 @@ _DATA_START = re.compile(r"DATA\s*(?:\(|;)", re.I)
 def _read_data_sections(text: str, pos: int, result: Part21File) -> None:
     bodies: dict[str, list[tuple[int, str]]] = {name: [] for name in _WANTED}
     ids = result.entity_ids
+    offsets = result.entity_offsets
+    by_type = result._by_type
+    previous = -1
     while True:
         pos = _skip(text, pos)
         end = _expect_keyword(text, pos, "END-ISO-10303-21")
@@ -438,12 +631,27 @@ def _read_data_sections(text: str, pos: int, result: Part21File) -> None:
                 else:
                     result.syntax_error = f"line {where}: not an entity instance"
                 break
-            ids.append(int(inst.group(1)))
+            entity_id = int(inst.group(1))
+            ordinal = len(ids)
+            ids.append(entity_id)
+            offsets.append(pos)
+            if entity_id <= previous:
+                result._ids_sorted = False
+            previous = entity_id
             type_name = inst.group(2)
             if type_name is not None:
                 upper = type_name.upper()
-                if upper in _WANTED:
-                    bodies[upper].append((int(inst.group(1)), inst.group(3)))
+                if upper in INDEXED_TYPES:
+                    by_type.setdefault(upper, []).append(ordinal)
+                    if upper in _WANTED:
+                        bodies[upper].append((entity_id, inst.group(3)))
+            else:
+                seen: set[str] = set()
+                for name in _COMPLEX_PART.findall(inst.group(3)):
+                    upper = name.upper()
+                    if upper in INDEXED_TYPES and upper not in seen:
+                        seen.add(upper)
+                        by_type.setdefault(upper, []).append(ordinal)
             pos = inst.end()
         if not closed:
             break

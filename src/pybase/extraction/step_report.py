@@ -13,7 +13,15 @@ Issue codes of the STEP extractor (all recoverable; the file was still read). Wr
 * ``geometry_unavailable``: no B-rep solid or face (message from :func:`no_geometry_reason`).
 
 Written by :mod:`pybase.extraction.step` per part: ``mass_properties_failed`` (OCCT raised
-measuring it) and ``solid_orientation_reversed`` (negative volume, reported as absolute).
+measuring it) and ``solid_orientation_reversed`` (negative volume, reported as absolute); and
+``step_data_unreadable`` when damaged data stops one of the Part 21 readers below (the rest of
+the result is kept).
+
+Written elsewhere: ``pmi_reference_unresolved``, ``pmi_unreadable``, ``pmi_unknown_modifier``
+(info), ``pmi_dimension_without_value`` (info), ``presentation_pmi`` (info) by
+:mod:`pybase.extraction.step_pmi`; ``density_unit_inconsistent`` and ``density_unit_missing`` by
+:mod:`pybase.extraction.step_materials`; ``validation_property_mismatch`` by
+:mod:`pybase.extraction.step_validation`.
 """
 
 from __future__ import annotations

@@ -12,8 +12,11 @@ Two sources, same output (a DAG of :class:`ProductNode`, one node per product):
 
 Repeated occurrences of one product under one parent (several NEXT_ASSEMBLY_USAGE_OCCURRENCE,
 ISO 10303-44 §4.2 product_definition_usage) become one child with ``quantity`` n, in the order
-of first appearance. Pure Python; the XCAF side is only read through the ``entry``, ``name``
-and ``components`` attributes of its label nodes.
+of first appearance; each occurrence keeps its placement (``ProductNode.placements``: XCAF
+component locations, or the Part 21 CONTEXT_DEPENDENT_SHAPE_REPRESENTATION transformations of
+:mod:`pybase.extraction.step_placement`). Pure Python; the XCAF side is only read through the
+``entry``, ``name``, ``components``, ``locations`` and ``component_names`` attributes of its
+label nodes.
 """
 
 from __future__ import annotations
@@ -23,9 +26,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pybase.extraction.step_part21 import Part21File, Product
+from pybase.extraction.step_placement import part21_placements
 from pybase.extraction.step_strings import decode_literal
+from pybase.extraction.step_transform import IDENTITY, Transform, compose
 
 __all__ = [
+    "Occurrence",
     "ProductNode",
     "flatten_counts",
     "from_part21",
@@ -49,6 +55,17 @@ class LabelLike(Protocol):
     @property
     def components(self) -> Sequence[LabelLike]: ...
 
+    @property
+    def locations(self) -> Sequence[Transform]: ...
+
+    @property
+    def component_names(self) -> Sequence[str]: ...
+
+
+#: One use of a child product: its placement in the parent (millimetres; None when the file
+#: gives none) and the occurrence's name (None when unknown).
+Occurrence = tuple[Transform | None, str | None]
+
 
 @dataclass(eq=False)
 class ProductNode:
@@ -60,6 +77,7 @@ class ProductNode:
         product_id: PRODUCT.id, None when the label matched no PRODUCT.
         label: the XCAF label node holding the product's shape (None from Part 21 alone).
         children: ``(child, quantity)`` in order of first appearance.
+        placements: child key -> its occurrences under this product, in file order.
     """
 
     key: str
@@ -67,6 +85,7 @@ class ProductNode:
     product_id: str | None
     label: LabelLike | None = None
     children: list[tuple[ProductNode, int]] = field(default_factory=list)
+    placements: dict[str, list[Occurrence]] = field(default_factory=dict)
 
 
 def readable_label_name(name: str) -> str:
@@ -109,19 +128,25 @@ def from_xcaf(roots: Sequence[LabelLike], p21: Part21File) -> list[ProductNode]:
     def product_of(label: LabelLike) -> Product | None:
         return matcher.match(label.name)
 
-    def product_components(label: LabelLike, own: Product | None, depth: int) -> list[LabelLike]:
-        found: list[LabelLike] = []
+    def product_components(
+        label: LabelLike, own: Product | None, outer: Transform, depth: int
+    ) -> list[tuple[LabelLike, Transform, str | None]]:
+        found: list[tuple[LabelLike, Transform, str | None]] = []
         if depth > MAX_DEPTH:
             return found
-        for component in label.components:
+        locations = list(label.locations)
+        names = list(label.component_names)
+        for i, component in enumerate(label.components):
+            location = compose(outer, locations[i]) if i < len(locations) else outer
             product = product_of(component)
             is_child = not strict or (
                 product is not None and (own is None or product.entity_id != own.entity_id)
             )
             if is_child:
-                found.append(component)
+                name = readable_label_name(names[i]) if i < len(names) and names[i] else None
+                found.append((component, location, name))
             elif component.components:
-                found.extend(product_components(component, own, depth + 1))
+                found.extend(product_components(component, own, location, depth + 1))
         return found
 
     def build(label: LabelLike, depth: int) -> ProductNode:
@@ -135,24 +160,30 @@ def from_xcaf(roots: Sequence[LabelLike], p21: Part21File) -> list[ProductNode]:
             node = ProductNode(f"label:{label.entry}", readable_label_name(label.name), None, label)
         memo[label.entry] = node
         if depth < MAX_DEPTH:
-            node.children = _merge(
-                build(child, depth + 1) for child in product_components(label, product, 0)
+            _merge(
+                node,
+                (
+                    (build(child, depth + 1), (location, name))
+                    for child, location, name in product_components(label, product, IDENTITY, 0)
+                ),
             )
         return node
 
     return [build(root, 0) for root in roots]
 
 
-def _merge(children: Iterable[ProductNode]) -> list[tuple[ProductNode, int]]:
-    """Merge repeated products into ``(node, quantity)`` keeping first-appearance order."""
+def _merge(node: ProductNode, children: Iterable[tuple[ProductNode, Occurrence]]) -> None:
+    """Set ``node.children`` (repeated products merged into ``(child, quantity)``, in order of
+    first appearance) and ``node.placements``."""
     order: list[ProductNode] = []
-    counts: dict[str, int] = {}
-    for child in children:
-        if child.key not in counts:
+    placements: dict[str, list[Occurrence]] = {}
+    for child, occurrence in children:
+        if child.key not in placements:
             order.append(child)
-            counts[child.key] = 0
-        counts[child.key] += 1
-    return [(node, counts[node.key]) for node in order]
+            placements[child.key] = []
+        placements[child.key].append(occurrence)
+    node.children = [(child, len(placements[child.key])) for child in order]
+    node.placements = placements
 
 
 def from_part21(p21: Part21File) -> list[ProductNode]:
@@ -162,10 +193,12 @@ def from_part21(p21: Part21File) -> list[ProductNode]:
     related_product_definition; when some of them have components, only those (so stray
     definitions such as material specification products do not show up as roots).
     """
-    usages_of: dict[int, list[int]] = {}
+    usages_of: dict[int, list[tuple[int, Occurrence]]] = {}
     related: set[int] = set()
+    placements = part21_placements(p21)
     for usage in p21.usages:
-        usages_of.setdefault(usage.relating, []).append(usage.related)
+        occurrence = (placements.get(usage.entity_id), usage.id or usage.name or None)
+        usages_of.setdefault(usage.relating, []).append((usage.related, occurrence))
         related.add(usage.related)
     definitions = list(p21.product_definitions)
     roots = [pd for pd in definitions if pd not in related]
@@ -183,8 +216,8 @@ def from_part21(p21: Part21File) -> list[ProductNode]:
         node = ProductNode(f"#{product.entity_id}", product.display_name, product.id)
         memo[pd] = node
         if depth < MAX_DEPTH:
-            kids = [build(child, depth + 1) for child in usages_of.get(pd, [])]
-            node.children = _merge(kid for kid in kids if kid is not None)
+            kids = [(build(child, depth + 1), where) for child, where in usages_of.get(pd, [])]
+            _merge(node, ((kid, where) for kid, where in kids if kid is not None))
         return node
 
     built = [build(pd, 0) for pd in roots]

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from OCP.Bnd import Bnd_Box
 from OCP.BRep import BRep_Builder
@@ -46,6 +47,7 @@ from OCP.TDF import TDF_Label, TDF_Tool
 from OCP.TDocStd import TDocStd_Document
 from OCP.TopAbs import TopAbs_FACE, TopAbs_SOLID
 from OCP.TopExp import TopExp, TopExp_Explorer
+from OCP.TopLoc import TopLoc_Location
 from OCP.TopoDS import TopoDS_Compound, TopoDS_Shape
 from OCP.UnitsMethods import UnitsMethods_LengthUnit
 from OCP.XCAFDoc import (
@@ -57,6 +59,7 @@ from OCP.XCAFDoc import (
 )
 
 from pybase.extraction.step_occt import LabelNode, PartGeometry, StepReadError, XcafModel
+from pybase.extraction.step_transform import Transform
 
 try:  # OCP >= 8: NCollection templates are bound under OCP.OCP.collections
     from OCP.OCP.collections import IndexedMap_TopoDS_Shape_TopTools_ShapeMapHasher as ShapeMap
@@ -76,6 +79,7 @@ __all__ = [
     "geometry",
     "has_faces",
     "label_color",
+    "label_layers",
     "open_step",
     "transfer",
 ]
@@ -247,12 +251,23 @@ def _label_tree(doc: TDocStd_Document) -> list[LabelNode]:
             components = LabelSequence()
             XCAFDoc_ShapeTool.GetComponents_s(label, components, False)
             for i in range(1, components.Length() + 1):
+                component = components.Value(i)
                 referred = TDF_Label()
-                if XCAFDoc_ShapeTool.GetReferredShape_s(components.Value(i), referred):
+                if XCAFDoc_ShapeTool.GetReferredShape_s(component, referred):
                     node.components.append(visit(referred, depth + 1))
+                    node.locations.append(_transform(XCAFDoc_ShapeTool.GetLocation_s(component)))
+                    node.component_names.append(_name(component))
         return node
 
     return [visit(free.Value(i), 0) for i in range(1, free.Length() + 1)]
+
+
+def _transform(location: TopLoc_Location) -> Transform:
+    """A component location as a :data:`~pybase.extraction.step_transform.Transform` (mm)."""
+    trsf = location.Transformation()
+    values = [trsf.Value(row, column) for row in (1, 2, 3) for column in (1, 2, 3)]
+    values.extend(trsf.Value(row, 4) for row in (1, 2, 3))
+    return cast("Transform", tuple(values))
 
 
 def has_faces(roots: list[LabelNode]) -> bool:
@@ -340,6 +355,26 @@ def label_color(node: LabelNode) -> str | None:
     return None
 
 
+def label_layers(node: LabelNode) -> list[str]:
+    """Names of the layers (XCAFDoc_LayerTool) that hold the node's label, its geometry
+    components or any of their sub-shapes (faces ...), each once in order of appearance."""
+    labels = _geometry_labels(node)
+    if not labels:
+        return []
+    layer_tool = XCAFDoc_DocumentTool.LayerTool_s(labels[0])
+    names: dict[str, None] = {}
+    for label in labels:
+        candidates = [label]
+        subs = LabelSequence()
+        if XCAFDoc_ShapeTool.GetSubShapes_s(label, subs):
+            candidates.extend(subs.Value(i) for i in range(1, subs.Length() + 1))
+        for candidate in candidates:
+            found = layer_tool.GetLayers(candidate)
+            for i in range(1, found.Length() + 1):
+                names.setdefault(str(found.Value(i).ToExtString()), None)
+    return list(names)
+
+
 def geometry(node: LabelNode, mass_properties: bool) -> PartGeometry:
     """Counts, colour and (when ``mass_properties``) volume, area, bounding box and centre of
     mass of the node's shape, in millimetres, in the part's own coordinate system.
@@ -348,7 +383,7 @@ def geometry(node: LabelNode, mass_properties: bool) -> PartGeometry:
     ``BRepGProp.SurfaceProperties``; box: ``BRepBndLib.AddOptimal`` (exact geometry, without
     tolerances). OCCT exceptions propagate to the caller.
     """
-    result = PartGeometry(color=label_color(node))
+    result = PartGeometry(color=label_color(node), layers=label_layers(node))
     if node.label is None:
         return result
     shape = XCAFDoc_ShapeTool.GetShape_s(node.label)

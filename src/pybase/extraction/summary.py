@@ -28,6 +28,14 @@ def summarize(result: ExtractionResult) -> str:
         if ident:
             parts.append(ident)
     fmt = result.source.format
+    if result.metadata.get("engine") == "werk24":
+        pages = int(result.stats.get("werk24_pages_read") or 0)
+        parts.append(f"Werk24: {_plural(pages, 'page')} read")
+        if result.dimensions:
+            parts.append(_plural(len(result.dimensions), "dimension"))
+        if result.issues:
+            parts.append(_plural(len(result.issues), "issue"))
+        return " · ".join(parts)
     if result.source.format_version:
         prefix = "PDF " if fmt == "pdf" else ""
         parts.append(prefix + result.source.format_version)
@@ -44,12 +52,23 @@ def summarize(result: ExtractionResult) -> str:
             parts.append(_plural(len(result.block_references), "attributed INSERT"))
     elif fmt == "ifc":
         parts.append(_plural(len(result.elements), "element"))
-        counts = result.stats.get("class_counts", {})
-        for cls in sorted(counts, key=lambda c: -counts[c])[:3]:
+        element_classes = {e.ifc_class for e in result.elements}
+        counts = {
+            cls: n
+            for cls, n in result.stats.get("class_counts", {}).items()
+            if cls in element_classes
+        }
+        for cls in sorted(counts, key=lambda c: (-counts[c], c))[:3]:
             parts.append(f"{counts[cls]} {cls}")
-    elif fmt == "step" and result.bom_flat:
-        parts.append(_plural(len(result.bom_flat), "product"))
-        parts.append(_plural(sum(result.bom_flat.values()), "instance"))
+        storeys = result.stats.get("storey_count")
+        if storeys:
+            parts.append(_plural(int(storeys), "storey"))
+    elif fmt == "step":
+        if result.bom_flat:
+            parts.append(_plural(len(result.bom_flat), "product"))
+            parts.append(_plural(sum(result.bom_flat.values()), "instance"))
+        if result.gdt or result.dimensions:
+            parts.append(f"PMI: {len(result.dimensions)} dimensions, {len(result.gdt)} GD&T")
     if result.issues:
         parts.append(_plural(len(result.issues), "issue"))
     return " · ".join(parts)

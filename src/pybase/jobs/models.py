@@ -34,7 +34,9 @@ class ExtractionJob(Base):
     only applies while the row still holds attempt n, so a stale worker cannot overwrite a newer
     attempt's outcome. ``result`` is loaded only on request (deferred), so listing jobs never
     reads results. Times are aware UTC datetimes; ``file_size`` in bytes; ``duration_ms`` is
-    the last attempt's wall time in milliseconds.
+    the last attempt's wall time in milliseconds. ``pages_read`` is the number of pages a paid
+    engine read for a completed job (Werk24: ``result.stats["werk24_pages_read"]``), None for
+    our own extraction; the monthly page quota of API tokens sums it.
     """
 
     __tablename__ = "extraction_jobs"
@@ -45,6 +47,7 @@ class ExtractionJob(Base):
         Index(None, "created_at"),
         Index(None, "sha256"),
         Index(None, "owner", "created_at"),
+        Index(None, "owner", "completed_at"),
         {"schema": SCHEMA},
     )
 
@@ -77,6 +80,7 @@ class ExtractionJob(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     owner: Mapped[str | None] = mapped_column(String(255))
+    pages_read: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def job_status(self) -> JobStatus:

@@ -147,6 +147,19 @@ class JobRepository:
         )
         return list(self.session.execute(stmt).all())
 
+    def pages_read_since(self, owner: str | None, since: datetime) -> int:
+        """Sum of ``pages_read`` over ``owner``'s completed jobs with ``completed_at`` at or
+        after ``since`` (uses the index on owner, completed_at)."""
+        from sqlalchemy import func
+
+        stmt = select(func.coalesce(func.sum(_T.c.pages_read), 0)).where(
+            _T.c.owner == owner if owner is not None else _T.c.owner.is_(None),
+            _T.c.status == JobStatus.COMPLETED.value,
+            _T.c.completed_at >= since,
+            _T.c.pages_read.is_not(None),
+        )
+        return int(self.session.execute(stmt).scalar_one())
+
     def count_by_status(self) -> dict[str, int]:
         """Number of jobs per status."""
         from sqlalchemy import func

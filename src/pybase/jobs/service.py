@@ -18,7 +18,7 @@ import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ __all__ = [
     "end_attempt_of_worker",
     "ignored_cancel",
     "mark_attempt_lost",
+    "month_start_utc",
+    "pages_read_this_month",
     "prune_finished_jobs",
     "rescue_stale_jobs",
     "retry_job",
@@ -177,6 +179,7 @@ def retry_job(session: Session, job_id: uuid.UUID) -> ExtractionJob:
         completed_at=None,
         duration_ms=None,
         result=None,
+        pages_read=None,
     )
     session.expire(job)
     return repo.get(job_id)
@@ -482,6 +485,7 @@ def _execute(
             "heartbeat_at": utcnow(),
             "extraction_format": payload["source"]["format"],
             "sha256": payload["source"]["sha256"],
+            "pages_read": (payload.get("stats") or {}).get("werk24_pages_read"),
         }
     except JobCancelledError:
         values = _cancelled_values(
@@ -614,3 +618,20 @@ def delete_job(session: Session, job_id: uuid.UUID, *, owner: str | None = None)
     if file_ref is None:
         raise IllegalTransitionError("a processing job cannot be deleted: cancel it first")
     return file_ref
+
+
+# -- usage accounting (paid engines) ------------------------------------------------------
+def month_start_utc(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """(start of the current calendar month, start of the next one), midnight UTC."""
+    now = now or utcnow()
+    start = now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following
+
+
+def pages_read_this_month(session: Session, owner: str | None, now: datetime | None = None) -> int:
+    """Pages that paid engines (Werk24) read for ``owner``'s jobs completed in the current
+    calendar month (UTC): the sum of their ``pages_read``. Failed and cancelled jobs do not
+    count, nor do jobs still running."""
+    start, _ = month_start_utc(now)
+    return JobRepository(session).pages_read_since(owner, start)

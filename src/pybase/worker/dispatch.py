@@ -4,8 +4,11 @@
 committed. Two implementations, chosen by :func:`get_dispatcher`:
 
 * :class:`CeleryDispatcher` (``PYBASE_BROKER_URL`` set): sends the task named for the format
-  (``extract_pdf``, ``extract_dxf``, ``extract_ifc``, ``extract_step``, ``extract_werk24``) to
-  the broker; any ``pybase worker`` runs it.
+  (``extract_pdf``, ``extract_dxf``, ``extract_ifc``, ``extract_step``), or ``extract_werk24``
+  for a job whose options select the Werk24 engine (the caller passes :func:`route_for`'s
+  key), to the broker; any ``pybase worker`` runs it. The task name only routes: every task
+  runs ``run_job``, which reads the engine and format from the job itself, so a re-send by
+  format (maintenance) still runs a Werk24 job with Werk24.
 * :class:`~pybase.worker.embedded.EmbeddedService` (no broker): a long-running local pool of
   worker processes inside the calling process (``pybase serve``), with its own maintenance.
 
@@ -24,7 +27,14 @@ if TYPE_CHECKING:
     from pybase.config import Settings
     from pybase.db.engine import Database
 
-__all__ = ["TASK_NAMES", "CeleryDispatcher", "Dispatcher", "get_dispatcher", "task_name_for"]
+__all__ = [
+    "TASK_NAMES",
+    "CeleryDispatcher",
+    "Dispatcher",
+    "get_dispatcher",
+    "route_for",
+    "task_name_for",
+]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +52,14 @@ def task_name_for(extraction_format: str | None) -> str:
     """The Celery task name for a format. A job whose format could not be detected still needs
     a task so that it fails with its detection error code; it is sent as ``extract_pdf``."""
     return TASK_NAMES.get(extraction_format or "", "extract_pdf")
+
+
+def route_for(extraction_format: str | None, options: dict[str, Any] | None) -> str | None:
+    """The routing key passed to :meth:`Dispatcher.dispatch` for a job: ``"werk24"`` when its
+    options select the Werk24 engine (task ``extract_werk24``), else its format."""
+    if (options or {}).get("engine") == "werk24":
+        return "werk24"
+    return extraction_format
 
 
 class Dispatcher(Protocol):

@@ -290,6 +290,10 @@ class EmbeddedDispatcher:
     job_timeout: float = 900.0
     busy_timeout: float = 30.0
 
+    def snapshot(self, job_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, JobSnapshot]:
+        """The current snapshots of ``job_ids`` as stored (e.g. after an interrupted run)."""
+        return _poll(self.database, job_ids)
+
     def run(
         self,
         job_ids: Sequence[uuid.UUID],

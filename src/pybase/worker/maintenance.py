@@ -135,7 +135,9 @@ def run_maintenance(
         log.exception("maintenance: re-sending pending jobs failed")
 
     try:
-        report.pruned, report.files_deleted = _prune(database, settings, now)
+        report.pruned, report.files_deleted = prune_expired(
+            database, settings, cutoff=now - timedelta(days=settings.retention_days)
+        )
     except Exception:
         log.exception("maintenance: pruning old jobs failed")
 
@@ -146,13 +148,14 @@ def run_maintenance(
     return report
 
 
-def _prune(database: Database, settings: Settings, now: datetime) -> tuple[int, int]:
-    """Delete finished jobs older than the retention, then their files; returns (jobs, files).
-    Rows go first (committed), files after: a file whose deletion fails is an orphan on disk,
-    never a job pointing at a missing file."""
+def prune_expired(database: Database, settings: Settings, *, cutoff: datetime) -> tuple[int, int]:
+    """Delete finished jobs that finished before ``cutoff``, then the stored files no other job
+    uses; returns (jobs, files). Used by maintenance (cutoff = now - retention) and by
+    ``pybase jobs prune``. Rows go first (committed), files after: a file whose deletion fails
+    is an orphan on disk, never a job pointing at a missing file. Only files inside the store
+    are deleted (a file ``pybase extract`` read where the user keeps it never is)."""
     from pybase.storage import get_store
 
-    cutoff = now - timedelta(days=settings.retention_days)
     jobs = files = 0
     store = None
     for _ in range(_PRUNE_BATCHES):

@@ -4,8 +4,11 @@ logic of its own.
 
 * ``extract_pdf``, ``extract_dxf``, ``extract_ifc``, ``extract_step``: run the job; the
   format is detected from the file, the task name only routes it.
-* ``extract_werk24``: the Werk24 engine is not part of this version; the job fails with
-  ``dependency_missing`` (through ``run_job``, like any extraction error).
+* ``extract_werk24``: a job whose options select the Werk24 engine (PDF or image drawings read
+  by the Werk24 service, :mod:`pybase.extraction.werk24`); the same ``run_job``, which picks
+  the engine from the job's options. Without the ``werk24`` extra the job fails
+  ``dependency_missing``; Werk24's refusals and outages have codes of their own
+  (``werk24_*``), the transient ones retried with backoff like any other.
 * ``pybase.maintenance``: :func:`pybase.worker.maintenance.run_maintenance` (beat schedule).
 * ``pybase.enforce_cancel``: terminates a running job that ignored its cancel.
 
@@ -29,7 +32,7 @@ from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded, Terminated, WorkerLostError
 from celery.worker.request import Request
 
-from pybase.errors import DependencyMissingError, ExtractionTimeoutError, PybaseError
+from pybase.errors import ExtractionTimeoutError, PybaseError
 from pybase.jobs.service import end_attempt_of_worker, ignored_cancel, run_job
 from pybase.worker.celery_app import ENFORCE_CANCEL_TASK, MAINTENANCE_TASK, app, get_database
 
@@ -60,15 +63,6 @@ def extract_within_time_limit(
         return extract(path, options, progress, max_bytes=max_bytes)
     except SoftTimeLimitExceeded as exc:
         raise ExtractionTimeoutError("extraction ran past the soft time limit") from exc
-
-
-def werk24_unavailable(
-    path: Path, options: Any, progress: Any, *, max_bytes: int | None = None
-) -> Any:
-    """The Werk24 engine of this version: always raises DependencyMissingError."""
-    raise DependencyMissingError(
-        "the Werk24 engine is not available in this version of PyBase Extract"
-    )
 
 
 class JobRequest(Request):
@@ -160,8 +154,8 @@ def extract_step(self: Task, job_id: str) -> str | None:
 
 @app.task(name="extract_werk24", bind=True, base=JobTask)
 def extract_werk24(self: Task, job_id: str) -> str | None:
-    """Run job ``job_id`` with the Werk24 engine: fails ``dependency_missing`` for now."""
-    return _run(self, job_id, werk24_unavailable)
+    """Run job ``job_id``, a drawing for the Werk24 engine (its options say ``engine=werk24``)."""
+    return _run(self, job_id)
 
 
 @app.task(name=MAINTENANCE_TASK, soft_time_limit=540, time_limit=600, ignore_result=True)

@@ -64,7 +64,11 @@ def _upload_body_schema() -> dict[str, Any]:
         },
     }
     for name, spec in ExtractionOptions.model_json_schema()["properties"].items():
-        entry = {k: v for k, v in spec.items() if k in ("type", "anyOf", "default", "description")}
+        entry = {
+            k: v
+            for k, v in spec.items()
+            if k in ("type", "anyOf", "enum", "default", "description")
+        }
         props[name] = entry
     props["format"] = {
         "type": "string",
@@ -98,7 +102,7 @@ def _location(job_id: uuid.UUID) -> str:
             "description": "A finished job: a de-duplication hit, or "
             "the new job finished within ?wait=",
         },
-        **error_responses(400, 413, 415, 503),
+        **error_responses(400, 413, 415, 429, 503),
     },
     openapi_extra=_upload_body_schema(),
 )
@@ -294,18 +298,26 @@ def cancel_job(job_id: uuid.UUID, ctx: Ctx, caller: Caller) -> JobOut:
     status_code=202,
     response_model=JobOut,
     summary="Run a failed or cancelled job again",
-    responses=error_responses(404, 409),
+    responses=error_responses(404, 409, 429),
 )
 def retry_job(job_id: uuid.UUID, response: Response, ctx: Ctx, caller: Caller) -> JobOut:
     """Puts a failed or cancelled job back to ``pending`` with a fresh retry budget and
-    dispatches it. **409** for any other status."""
+    dispatches it. **409** for any other status; **429** ``werk24_quota_exceeded`` for a
+    Werk24 job when the token's monthly page quota is used up."""
+    from pybase.api.submission import check_werk24_quota
     from pybase.jobs import service
+    from pybase.worker.dispatch import route_for
 
+    with ctx.database.session() as session:
+        current = service.get_job(session, job_id, owner=caller.owner_filter)
+        werk24 = (current.options or {}).get("engine") == "werk24"
+    if werk24:
+        check_werk24_quota(ctx, caller)
     with ctx.database.session() as session:
         service.get_job(session, job_id, owner=caller.owner_filter)
         job = service.retry_job(session, job_id)
         out = job_out(job)
-    ctx.dispatch(job_id, out.format)
+    ctx.dispatch(job_id, route_for(out.format, out.options))
     response.headers["Location"] = _location(job_id)
     return out
 
