@@ -101,7 +101,7 @@ def test_duplex(read: Callable[[str], ExtractionResult]) -> None:
     assert result.units.length == "m"
     assert result.metadata["project"]["long_name"] == "Duplex Apartment"
     levels = storeys(result)
-    assert list(levels) == ["Level 1", "Level 2", "T/FDN", "Roof"]
+    assert list(levels) == ["T/FDN", "Level 1", "Level 2", "Roof"]  # bottom-up by elevation
     assert {k: (round(v[0], 6), v[1]) for k, v in levels.items() if v} == {
         "Level 1": (0.0, "m"),
         "Level 2": (3.1, "m"),

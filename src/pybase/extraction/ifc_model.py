@@ -211,7 +211,8 @@ class ModelReader:
         for rel in _instances(getattr(obj, "IsDecomposedBy", None)):
             if not rel.is_a("IfcRelAggregates"):
                 continue
-            for child in _instances(getattr(rel, "RelatedObjects", None)):
+            # RelatedObjects is an unordered SET: storeys go bottom-up by Elevation, then name
+            for child in sorted(_instances(getattr(rel, "RelatedObjects", None)), key=_tree_order):
                 if not is_spatial(child):
                     if child.is_a("IfcProduct"):
                         aggregated.append(_gid(child))
@@ -407,3 +408,13 @@ class ModelReader:
                 node = ifc_element.get_aggregate(node)
             self._storey_of[key] = found
         return self._storey_of[key]
+
+
+def _tree_order(obj: Any) -> tuple[float, str, int]:
+    """Sort key for spatial children: Elevation (storeys; others 0), Name, then file id."""
+    elevation = getattr(obj, "Elevation", None) if obj.is_a("IfcBuildingStorey") else None
+    try:
+        height = float(elevation) if elevation is not None else 0.0
+    except (TypeError, ValueError):
+        height = 0.0
+    return (height, str(getattr(obj, "Name", None) or ""), obj.id())
