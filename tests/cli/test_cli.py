@@ -134,6 +134,7 @@ def test_ctrl_c_leaves_nothing_processing(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     # wait until the quick job is done and two slow ones are processing
     deadline = time.monotonic() + 60
@@ -144,7 +145,7 @@ def test_ctrl_c_leaves_nothing_processing(tmp_path: Path) -> None:
             break
         time.sleep(0.3)
     else:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)  # the pool workers hold the pipes too
         out, err = proc.communicate(timeout=30)
         pytest.fail(f"jobs never started processing: {states}\n{out}\n{err}")
     proc.send_signal(signal.SIGINT)

@@ -74,3 +74,13 @@ def test_many_jobs_all_complete_once(db: Database, tmp_path: Path) -> None:
     with db.session() as session:
         assert {JobRepository(session).get(i).attempt for i in ids} == {1}
     assert updates[-1] == 60 and updates == sorted(updates)
+
+
+def test_jobs_start_in_the_order_given(db: Database, tmp_path: Path) -> None:
+    """Files are taken in the order the user listed them (job ids are random UUIDs, so any
+    database order would shuffle them)."""
+    ids = _jobs(db, tmp_path, ["ok"] * 12)
+    EmbeddedDispatcher(db, workers=1, job_timeout=30).run(ids)
+    with db.session() as session:
+        started = [JobRepository(session).get(i).started_at for i in ids]
+    assert started == sorted(started)

@@ -312,8 +312,9 @@ class EmbeddedDispatcher:
         snapshots: dict[uuid.UUID, JobSnapshot] = {}
         queued: set[uuid.UUID] = set()
         try:
-            snapshots = _poll(self.database, job_ids)
-            for job_id, snap in snapshots.items():
+            polled = _poll(self.database, job_ids)
+            snapshots = {job_id: polled[job_id] for job_id in job_ids if job_id in polled}
+            for job_id, snap in snapshots.items():  # in the caller's order (files as listed)
                 if snap.status in (JobStatus.PENDING, JobStatus.RETRYING):
                     pool.submit(job_id)
                     queued.add(job_id)
