@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,6 +31,22 @@ def corpus_file(corpus_dir: Path) -> Callable[[str], Path]:
         if not path.is_file():
             pytest.skip(f"corpus file missing: {relative}")
         return path
+
+    return _get
+
+
+@pytest.fixture(scope="session")
+def corpus_result(corpus_file: Callable[[str], Path]) -> Callable[[str], Any]:
+    """``corpus_result("dxf/x.dxf")`` -> ``extract()`` of that corpus file with default options,
+    extracted once per test session and shared by every module (treat it as read-only)."""
+    from pybase.extraction import extract
+
+    cache: dict[str, Any] = {}
+
+    def _get(relative: str) -> Any:
+        if relative not in cache:
+            cache[relative] = extract(corpus_file(relative))
+        return cache[relative]
 
     return _get
 

@@ -10,22 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from pybase.extraction import extract
 from pybase.extraction.result import BomLine, Dimension, ExtractionResult
 
 pytestmark = pytest.mark.corpus
 
-_CACHE: dict[str, ExtractionResult] = {}
-
 
 @pytest.fixture(scope="module")
-def dxf(corpus_file: Callable[[str], Path]) -> Callable[[str], ExtractionResult]:
-    def _get(name: str) -> ExtractionResult:
-        if name not in _CACHE:
-            _CACHE[name] = extract(corpus_file(f"dxf/{name}"))
-        return _CACHE[name]
-
-    return _get
+def dxf(corpus_result: Callable[[str], ExtractionResult]) -> Callable[[str], ExtractionResult]:
+    """``dxf("x.dxf")`` -> its ExtractionResult (shared, extracted once)."""
+    return lambda name: corpus_result(f"dxf/{name}")
 
 
 def _dimension(result: ExtractionResult, text: str) -> Dimension:

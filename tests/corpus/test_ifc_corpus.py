@@ -4,13 +4,12 @@ facts MANIFEST.tsv gives for it. Each file is extracted once per module (cached)
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from pybase.extraction import extract
-from pybase.extraction.result import ExtractionResult, SpatialNode
+from pybase.extraction.result import ExtractionResult
+from tests.support.results import walk
 
 pytestmark = pytest.mark.corpus
 
@@ -46,24 +45,9 @@ ALL_FILES = [
 
 
 @pytest.fixture(scope="module")
-def read(corpus_file: Callable[[str], Path]) -> Callable[[str], ExtractionResult]:
-    """``read("ifc/x.ifc")`` -> the ExtractionResult, extracted once per module."""
-    cache: dict[str, ExtractionResult] = {}
-
-    def _read(relative: str) -> ExtractionResult:
-        if relative not in cache:
-            cache[relative] = extract(corpus_file(relative))
-        return cache[relative]
-
-    return _read
-
-
-def walk(node: SpatialNode | None) -> Iterator[SpatialNode]:
-    if node is None:
-        return
-    yield node
-    for child in node.children:
-        yield from walk(child)
+def read(corpus_result: Callable[[str], ExtractionResult]) -> Callable[[str], ExtractionResult]:
+    """``read("ifc/x.ifc")`` -> its ExtractionResult (shared, extracted once)."""
+    return lambda name: corpus_result(f"{name}")
 
 
 def storeys(result: ExtractionResult) -> dict[str, tuple[float, str] | None]:

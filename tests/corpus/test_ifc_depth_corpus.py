@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from pybase.extraction import extract
 from pybase.extraction.result import ExtractionResult, IfcElement, SpatialNode
+from tests.support.results import walk
 
 pytestmark = pytest.mark.corpus
 
@@ -29,23 +28,9 @@ SIGNAL = "ifc/bsi-ifc43__linear-placement-of-signal.ifc"
 
 
 @pytest.fixture(scope="module")
-def read(corpus_file: Callable[[str], Path]) -> Callable[[str], ExtractionResult]:
-    cache: dict[str, ExtractionResult] = {}
-
-    def _read(relative: str) -> ExtractionResult:
-        if relative not in cache:
-            cache[relative] = extract(corpus_file(relative))
-        return cache[relative]
-
-    return _read
-
-
-def walk(node: SpatialNode | None) -> Iterator[SpatialNode]:
-    if node is None:
-        return
-    yield node
-    for child in node.children:
-        yield from walk(child)
+def read(corpus_result: Callable[[str], ExtractionResult]) -> Callable[[str], ExtractionResult]:
+    """``read("ifc/x.ifc")`` -> its ExtractionResult (shared, extracted once)."""
+    return lambda name: corpus_result(f"{name}")
 
 
 def nodes(result: ExtractionResult, ifc_class: str) -> list[SpatialNode]:

@@ -6,28 +6,18 @@ Each file is extracted once per module (through the public ``extract`` API) and 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
-from pybase.extraction import extract
 from pybase.extraction.result import AssemblyNode, ExtractionResult
 
 pytestmark = pytest.mark.corpus
 
-_CACHE: dict[str, ExtractionResult] = {}
-
 
 @pytest.fixture(scope="module")
-def step(corpus_file: Callable[[str], Path]) -> Callable[[str], ExtractionResult]:
-    """``step("pythonocc__as1-oc-214.stp")`` -> its ExtractionResult (extracted once)."""
-
-    def _get(name: str) -> ExtractionResult:
-        if name not in _CACHE:
-            _CACHE[name] = extract(corpus_file(f"step/{name}"))
-        return _CACHE[name]
-
-    return _get
+def step(corpus_result: Callable[[str], ExtractionResult]) -> Callable[[str], ExtractionResult]:
+    """``step("x.stp")`` -> its ExtractionResult (shared, extracted once)."""
+    return lambda name: corpus_result(f"step/{name}")
 
 
 def _children(node: AssemblyNode) -> list[tuple[str, int]]:

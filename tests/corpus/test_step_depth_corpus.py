@@ -10,26 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from pybase.extraction import extract
 from pybase.extraction.result import AssemblyNode, ExtractionResult
 from pybase.extraction.step_part21 import read_part21
 from pybase.extraction.step_tree import from_part21
 
 pytestmark = pytest.mark.corpus
 
-_CACHE: dict[str, ExtractionResult] = {}
-
 
 @pytest.fixture(scope="module")
-def step(corpus_file: Callable[[str], Path]) -> Callable[[str], ExtractionResult]:
-    """``step("stepcode__dm1-id-214.stp")`` -> its ExtractionResult (extracted once)."""
-
-    def _get(name: str) -> ExtractionResult:
-        if name not in _CACHE:
-            _CACHE[name] = extract(corpus_file(f"step/{name}"))
-        return _CACHE[name]
-
-    return _get
+def step(corpus_result: Callable[[str], ExtractionResult]) -> Callable[[str], ExtractionResult]:
+    """``step("x.stp")`` -> its ExtractionResult (shared, extracted once)."""
+    return lambda name: corpus_result(f"step/{name}")
 
 
 def _codes(result: ExtractionResult) -> set[str]:
