@@ -17,7 +17,8 @@ from ezdxf.math import Vec2
 from ezdxf.render.mleader import ConnectionSide
 
 from pybase.extraction import extract
-from pybase.extraction.dxf_bom import bom_from_table, latest_revision, parse_quantity
+from pybase.extraction.bom import parse_quantity
+from pybase.extraction.dxf_bom import bom_from_table, latest_revision
 from pybase.extraction.dxf_text import mtext_format_problem, repair_mojibake
 from pybase.extraction.dxf_titleblock import find_label, label_key, title_block_name_hint
 from pybase.extraction.result import Dimension, ExtractionResult, Table

@@ -85,12 +85,12 @@ try:
 except ImportError as exc:  # pragma: no cover - ezdxf is a core dependency
     raise DependencyMissingError(f"the DXF extractor needs ezdxf: {exc}") from exc
 
+from pybase.extraction.bom import parse_quantity
 from pybase.extraction.dxf_bom import (
     bom_from_rows,
     bom_from_table,
     latest_revision,
     mtext_table,
-    parse_quantity,
     read_grids,
     rows_from_references,
     standard_part_callouts,

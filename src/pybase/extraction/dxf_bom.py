@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from pybase.extraction.bom import parse_quantity
 from pybase.extraction.dxf_titleblock import label_key
 from pybase.extraction.notation import decode_mtext, normalize
 from pybase.extraction.result import BlockReference, BomLine, Table
@@ -48,7 +49,6 @@ __all__ = [
     "bom_from_table",
     "latest_revision",
     "mtext_table",
-    "parse_quantity",
     "read_grids",
     "revision_field",
     "rows_from_references",
@@ -98,7 +98,6 @@ def _index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 _BOM_KEYS = _index(BOM_HEADERS)
 _REVISION_KEYS = _index(REVISION_HEADERS)
-_QUANTITY_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s][^\d]{0,9})?\s*$")
 _SUB_ITEM_RE = re.compile(r"^(\d+(?:\.\d+)*)\.\d+$")
 
 
@@ -110,18 +109,6 @@ def bom_field(header: str) -> str | None:
 def revision_field(header: str) -> str | None:
     """The revision-table column a header or tag names (:data:`REVISION_HEADERS`), or None."""
     return _REVISION_KEYS.get(label_key(header))
-
-
-def parse_quantity(text: str | None) -> tuple[float | None, str | None]:
-    """``"4"`` -> (4, None); ``"2组"`` -> (2, "组"); ``"1,5 m"`` -> (1.5, "m"); anything else
-    (``"A/R"``, empty) -> (None, None)."""
-    if not text:
-        return None, None
-    match = _QUANTITY_RE.match(normalize(text))
-    if match is None:
-        return None, None
-    unit = match.group(2).strip() if match.group(2) else None
-    return float(match.group(1).replace(",", ".")), unit or None
 
 
 def _is_bom_header(fields: set[str]) -> bool:
